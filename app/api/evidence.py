@@ -1,0 +1,59 @@
+"""Evidence: cite a source for a claim; archiving is queued (202)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from spectree import Response as Resp
+
+from app.api import bp
+from app.api.claims import get_claim_or_404
+from app.api.schemas.evidence import EvidenceCreate, EvidenceOut
+from app.api.schemas.sources import capture_out, source_brief
+from app.api.spec import ProblemModel, spec
+from app.archive.citing import cite
+from app.auth.policy import current_user, require_role
+from app.db import session
+from app.errors import Problem
+from app.models import Capture, Evidence, Role
+from app.workflow.idempotency import idempotent
+
+
+def evidence_out(evidence: Evidence, capture: Capture | None) -> EvidenceOut:
+    return EvidenceOut(
+        id=evidence.id,
+        claim_id=evidence.claim_id,
+        stance=evidence.stance,
+        quote=evidence.quote,
+        quote_found=evidence.quote_found,
+        quote_start=evidence.quote_start,
+        quote_end=evidence.quote_end,
+        created_at=evidence.created_at,
+        added_by_id=evidence.added_by_id,
+        source=source_brief(evidence.source),
+        capture=capture_out(capture) if capture is not None else None,
+    )
+
+
+@bp.post("/claims/<int:claim_id>/evidence")
+@require_role(Role.FACT_CHECKER)
+@idempotent
+@spec.validate(
+    json=EvidenceCreate,
+    resp=Resp(
+        HTTP_202=EvidenceOut, HTTP_401=ProblemModel, HTTP_404=ProblemModel, HTTP_422=ProblemModel
+    ),
+    tags=["evidence"],
+)
+def add_evidence(claim_id: int, json: EvidenceCreate) -> Response:
+    """Cite a source for the claim. The source is archived in the background."""
+    s = session()
+    claim = get_claim_or_404(claim_id)
+    try:
+        evidence, capture = cite(s, claim, json.url, json.stance, json.quote, actor=current_user())
+    except ValueError as exc:  # the URL cannot be archived (scheme, host, ...)
+        s.rollback()
+        raise Problem(422, f"url: {exc}", errors=[{"field": "url", "message": str(exc)}]) from None
+    s.commit()
+    resp = jsonify(evidence_out(evidence, capture).model_dump(mode="json"))
+    resp.status_code = 202
+    return resp

@@ -1,0 +1,1 @@
+"""Pydantic models of the API: they validate requests and describe responses in OpenAPI."""

@@ -1,0 +1,87 @@
+"""Sources and their captures: metadata, the WARC, the extracted text, a sandboxed view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Response, jsonify, stream_with_context
+from spectree import Response as Resp
+from sqlalchemy import select
+
+from app.api import bp
+from app.api.schemas.sources import SourceOut, capture_out, source_brief
+from app.api.spec import ProblemModel, spec
+from app.archive.pipeline import blob_store
+from app.archive.sandbox import sandboxed_page
+from app.auth.policy import require_role
+from app.db import session
+from app.errors import Problem
+from app.models import Capture, Role, Source
+
+CHUNK = 64 * 1024
+
+
+def _capture_or_404(capture_id: int) -> Capture:
+    capture = session().get(Capture, capture_id)
+    if capture is None:
+        raise Problem(404, f"Capture {capture_id} does not exist.")
+    return capture
+
+
+@bp.get("/sources/<int:source_id>")
+@require_role(Role.FACT_CHECKER)
+@spec.validate(resp=Resp(HTTP_200=SourceOut, HTTP_404=ProblemModel), tags=["sources"])
+def get_source(source_id: int) -> Response:
+    """A source with all its captures, newest first."""
+    source = session().get(Source, source_id)
+    if source is None:
+        raise Problem(404, f"Source {source_id} does not exist.")
+    captures = session().scalars(
+        select(Capture).where(Capture.source_id == source_id).order_by(Capture.id.desc())
+    )
+    body = SourceOut(
+        **source_brief(source).model_dump(), captures=[capture_out(c) for c in captures]
+    )
+    return jsonify(body.model_dump(mode="json"))
+
+
+@bp.get("/captures/<int:capture_id>/warc")
+@require_role(Role.FACT_CHECKER)
+@spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
+def get_warc(capture_id: int) -> Response:
+    """The capture's WARC file (gzip per record), streamed."""
+    capture = _capture_or_404(capture_id)
+    if not capture.warc_key:
+        raise Problem(409, f"Capture {capture_id} is {capture.status.value}; it has no WARC.")
+    store = blob_store()
+    size = store.size(capture.warc_key)
+    handle = store.open(capture.warc_key)
+
+    def chunks() -> Iterator[bytes]:
+        with handle:
+            while block := handle.read(CHUNK):
+                yield block
+
+    resp = Response(stream_with_context(chunks()), mimetype="application/warc")
+    resp.headers["Content-Length"] = str(size)
+    resp.headers["Content-Disposition"] = f'attachment; filename="capture-{capture_id}.warc.gz"'
+    return resp
+
+
+@bp.get("/captures/<int:capture_id>/text")
+@require_role(Role.FACT_CHECKER)
+@spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
+def get_text(capture_id: int) -> Response:
+    """The text extracted from the archived page."""
+    capture = _capture_or_404(capture_id)
+    if capture.text is None:
+        raise Problem(409, f"Capture {capture_id} is {capture.status.value}; it has no text.")
+    return Response(capture.text, mimetype="text/plain")
+
+
+@bp.get("/captures/<int:capture_id>/view")
+@require_role(Role.FACT_CHECKER)
+@spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
+def view_capture(capture_id: int) -> Response:
+    """The archived page, sanitised and sandboxed: none of its scripts can run here."""
+    return sandboxed_page(_capture_or_404(capture_id))

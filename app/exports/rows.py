@@ -1,0 +1,53 @@
+"""The verified claim set: claims whose current verdict is approved and not stale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import Claim, Evidence, Verdict, VerdictStatus
+
+
+@dataclass(frozen=True)
+class VerifiedClaim:
+    claim: Claim
+    verdict: Verdict
+    corrected: Verdict | None  # the approved verdict this one corrects, if any
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: datetime | None = None  # approved at or after
+    state: str | None = None
+    include_stale: bool = False
+
+
+def verified_claims(session: Session, filters: Filters = Filters()) -> Iterator[VerifiedClaim]:
+    query = (
+        select(Verdict)
+        .where(Verdict.status == VerdictStatus.APPROVED)
+        .options(
+            selectinload(Verdict.claim).selectinload(Claim.evidence).selectinload(Evidence.source)
+        )
+        .order_by(Verdict.claim_id, Verdict.id)
+    )
+    if not filters.include_stale:
+        query = query.where(Verdict.stale.is_(False))
+    if filters.since is not None:
+        query = query.where(Verdict.reviewed_at >= filters.since)
+    latest: dict[int, Verdict] = {}
+    for verdict in session.scalars(query):
+        latest[verdict.claim_id] = verdict  # ordered by id: the last approved one wins
+    for verdict in latest.values():
+        if filters.state and verdict.claim.state.value != filters.state:
+            continue
+        corrected = session.get(Verdict, verdict.corrects_id) if verdict.corrects_id else None
+        yield VerifiedClaim(verdict.claim, verdict, corrected)
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,140 @@
+# ruff: noqa: RUF001, RUF003 - typographic quotes, dashes and arrows are what scraped text holds
+"""Scraped page furniture: lines that are never claims.
+
+Public interface:
+
+- ``is_noise_line(line) -> bool``: tickers and prices, bylines and credits, datelines on their
+  own line, share/print/comment links, ads, menus, timestamps, copyright and author tag lines.
+- ``is_heading(line, *, list_item=False) -> bool``: titles and section headings (no closing
+  punctuation, or a lone short question). A list item is a heading only when it is very short.
+- ``dateline_length(sentence) -> int``: length of a leading wire dateline
+  ("GENEVA (Reuters) — ") to cut from a paragraph's first sentence.
+
+Scrapers keep page furniture on lines of its own, so noise is judged a whole line at a time;
+prose paragraphs are never split here.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ARROWS = re.compile(r"[▲▼△▽↑↓]")
+# "EUR/USD 1.0842", "Brent $82.14", "Gold 2,034.50 -0.4%", "DAX 17,842 +0.6% (+107)"
+_TICKER = re.compile(
+    r"^(?:[A-Z][\w&./ -]{0,24}?)\s*:?\s*[$€£¥]?\s?[-+−]?\d[\d,.]*\s*(?:[$€£¥%]|USD|EUR|GBP|pts)?"
+    r"(?:\s*[-+−]\s*\d[\d,.]*\s*%?)?(?:\s*\(\s*[-+−]?\d[\d,.]*\s*%?\s*\))?$"
+)
+_BYLINE = re.compile(
+    r"^(?:by|written by|reporting by|editing by|additional reporting by|compiled by|"
+    r"words by|story by|interview by|from our (?:correspondents?|reporters?)|with reporting)\b"
+    r"\s*(.*)$",
+    re.IGNORECASE,
+)
+_NAME_JOINERS = _words("and in of the by at for editing reporting additional &")
+_CONTRIBUTED = re.compile(
+    r"\bcontributed(?: reporting)?(?: to (?:this|the) (?:report|story|article))?(?: from .*)?\.?$",
+    re.IGNORECASE,
+)
+_AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){1,3}is (?:an? |the )[^.]{0,80}\b(?:columnist|correspondent|"
+    r"contributor|editor|writer|reporter|fellow|professor|author)\b[^.]{0,60}\.?$"
+)
+_CREDIT = re.compile(
+    r"^(?:photo|photograph|image|picture|video|illustration|graphic|source|credit|caption)s?"
+    r"(?: credit)?\s*[:/]|"
+    r"/\s*(?:getty images|reuters|afp|ap|epa|shutterstock|alamy)\s*\)?\.?$|"
+    r"\((?:AP|AFP|Reuters|EPA)? ?Photo\s*/[^)]*\)\s*$|"
+    r"^\((?:photo|picture|image) (?:by|:)",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:share(?: on| this| via| article)?\b.*|tweet|e-?mail|print|copy link|save|"
+    r"comments?(?:\s*\(\d+\))?|advertisement|sponsored(?: content)?|ad|"
+    r"read more\b.*|related\b.*|more on this story\b.*|recommended\b.*|"
+    r"sign up\b.*|subscribe\b.*|newsletter\b.*|follow us\b.*|skip to (?:main )?content|"
+    r"show key events only|live|menu|search|"
+    r"(?:published|updated|last updated|posted|first published)\b.{0,60}|"
+    r"\d+\s+(?:min|minute|hour|day)s? ago|\d+ min(?:ute)? read|"
+    r"listen to (?:this )?article.*|cookie.*|accept(?: all)? cookies)$",
+    re.IGNORECASE,
+)
+# "Home | Opinion | Letters", "Home › World › Europe", tab-separated menus
+_MENU = re.compile(r"^(?:[\w&'’. ]{1,24}\s*(?:[|·•›»>/]|\t)\s*){2,}[\w&'’. ]{1,24}$")
+_TIMESTAMP = re.compile(
+    r"^\d{1,2}[:.]\d{2}(?:\s*(?:[ap]\.?m\.?))?(?:\s*[A-Z]{2,4})?$|"
+    r"^\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4}\b.{0,20}$|"
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{1,2},? \d{4}\b.{0,20}$",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}"  # GENEVA, NEW YORK, ST. PETERSBURG
+    r"(?:,\s*[A-Z][\w .]{1,30})?"  # , Switzerland / , March 14
+    r"(?:\s*\([A-Z][\w .&]{0,20}\))?"  # (Reuters), (AP)
+    r"\s*[-—–]{1,2}\s+"
+)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\.?$", re.IGNORECASE)
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def is_noise_line(line: str) -> bool:
+    """True for a whole line that is scraped page furniture, not prose."""
+    text = line.strip()
+    if not text:
+        return True
+    if _ARROWS.search(text) and len(text) < 100:
+        return True  # market tickers
+    words = text.split()
+    if (
+        len(words) <= 6
+        and any(c.isdigit() for c in text)
+        and not any(w.isalpha() and w.islower() and len(w) >= 4 for w in words)
+    ):
+        return True  # prices, scores, timestamps: figures and names, no prose
+    return bool(
+        _TICKER.match(text)
+        or _TIMESTAMP.match(text)
+        or _is_byline(text)
+        or _CONTRIBUTED.search(text)
+        or _AUTHOR_BIO.match(text)
+        or _CREDIT.search(text)
+        or _COPYRIGHT.search(text)
+        or (_BOILERPLATE.match(text) and (len(words) <= 6 or not _TERMINAL.search(text)))
+        or _MENU.match(text)
+        or _DATELINE.fullmatch(text + " ")
+    )
+
+
+def _is_byline(text: str) -> bool:
+    """A byline ("By Jane Doe, Reuters"): the words after "by" are names, not a sentence."""
+    match = _BYLINE.match(text)
+    if match is None:
+        return False
+    rest = [w.strip(",;:.") for w in match.group(1).split()]
+    return all(not w or w[0].isupper() or w.lower() in _NAME_JOINERS for w in rest)
+
+
+def is_heading(line: str, *, list_item: bool = False) -> bool:
+    """A title or section heading, not a claim.
+
+    A line without closing punctuation and at most 16 words is a heading; so is a lone
+    question of at most 8 words ("What is the dispute about?"). List items often lack a full
+    stop, so they count as headings only when shorter than four words (menu entries).
+    """
+    text = line.strip()
+    words = len(text.split())
+    if list_item:
+        return words < 4
+    if text.endswith("?") and words <= 8 and text.count("?") == 1:
+        return not re.search(r"[.!]\s", text)
+    return not _TERMINAL.search(text) and words <= 16
+
+
+def dateline_length(sentence: str) -> int:
+    """Characters of a leading wire dateline ("GENEVA (Reuters) — "), 0 when there is none."""
+    match = _DATELINE.match(sentence)
+    return match.end() if match else 0

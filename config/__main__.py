@@ -1,0 +1,3 @@
+from config.settings import settings_table
+
+print(settings_table())

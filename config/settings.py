@@ -1,0 +1,165 @@
+"""Every setting claimdesk reads, with its default and a one-line description.
+
+The defaults are the embedded mode: SQLite, a SQLite-backed Celery broker and archives on the
+local disk under ``instance/``. ``python -m config`` prints the table the README shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "claimdesk-development-only-secret"
+
+
+class SettingsError(RuntimeError):
+    """Raised at startup when the configuration cannot work."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=True, extra="ignore")
+
+    ENV: Literal["development", "production", "test"] = Field(
+        "development", description="`production` turns on the strict checks (SECRET_KEY required)."
+    )
+    SECRET_KEY: str = Field(
+        "", description="Signs browser sessions and CSRF tokens. Required in production."
+    )
+    DATABASE_URL: str = Field(
+        "sqlite:///instance/claimdesk.db",
+        description="SQLAlchemy URL of the database (SQLite embedded, Postgres at scale).",
+    )
+    CELERY_BROKER_URL: str = Field(
+        "sqla+sqlite:///instance/broker.db",
+        description="Celery broker: `sqla+sqlite:///…` embedded, `redis://…` at scale.",
+    )
+    CELERY_RESULT_BACKEND: str = Field(
+        "", description="Celery result backend; empty keeps no results (tasks write the DB)."
+    )
+    BROKER_VISIBILITY_TIMEOUT: int = Field(
+        3600,
+        description="Seconds before Redis redelivers an unacked task; above the longest task.",
+    )
+    ARCHIVE_STORAGE: str = Field(
+        "file://instance/archive",
+        description="Where WARCs and extracted text go: `file://DIR` or `s3://bucket/prefix`.",
+    )
+    FETCH_ALLOWED_HOSTS: str = Field(
+        "", description="Comma-separated hosts/IPs exempt from the private-address check."
+    )
+    FETCH_CONNECT_TIMEOUT: float = Field(5.0, description="Seconds to open a connection.")
+    FETCH_READ_TIMEOUT: float = Field(10.0, description="Seconds to wait for each read.")
+    FETCH_DEADLINE: float = Field(30.0, description="Seconds allowed for a whole fetch.")
+    FETCH_MAX_BYTES: int = Field(
+        25 * 1024 * 1024, description="Largest body archived, counted after decompression."
+    )
+    FETCH_USER_AGENT: str = Field(
+        "claimdesk/0.1 (+source archiving)", description="User-Agent sent when archiving."
+    )
+    ARCHIVE_MAX_ATTEMPTS: int = Field(5, description="Fetch attempts before a capture fails.")
+    ARCHIVE_RETRY_BASE_SECONDS: float = Field(
+        15.0, description="First retry delay of a transient fetch failure; doubles each time."
+    )
+    ARCHIVE_RETRY_MAX_SECONDS: float = Field(
+        900.0, description="Longest retry delay, also the cap on a server's Retry-After."
+    )
+    ARCHIVE_SWEEP_SECONDS: float = Field(
+        60.0, description="How often beat looks for captures that a dead worker left behind."
+    )
+    ARCHIVE_REUSE_SECONDS: int = Field(
+        86400, description="A source archived more recently than this is not fetched again."
+    )
+    ARCHIVE_STUCK_SECONDS: int = Field(
+        600, description="A capture `fetching` for longer than this is handed out again."
+    )
+    RECHECK_INTERVAL_HOURS: float = Field(
+        24.0, description="How often cited sources are re-fetched for rot and drift."
+    )
+    RECHECK_ROT_FAILURES: int = Field(
+        3, description="Consecutive failed re-checks, spaced apart, before a source is rotted."
+    )
+    CORROBORATION_MIN_SOURCES: int = Field(
+        2, ge=1, description="Usable supporting sources from distinct publishers to corroborate."
+    )
+    RATING_SCALE: str = Field(
+        "true=5,mostly-true=4,mixed=3,mostly-false=2,false=1,unverifiable=",
+        description="Verdict ratings and their ClaimReview ratingValue (empty = no value).",
+    )
+    LEASE_MINUTES: int = Field(30, ge=1, description="How long a queue lease lasts.")
+    INGEST_AUTO_SUBMIT_SCORE: float | None = Field(
+        None, description="Candidates scoring at least this become claims at once (unset: never)."
+    )
+    INGEST_MIN_SCORE: float = Field(
+        0.35, description="Sentences scoring below this are not offered as candidates."
+    )
+    INGEST_CLUSTER_THRESHOLD: float = Field(
+        0.35, description="Similarity above which a new claim joins an existing claim's cluster."
+    )
+    MAX_CONTENT_LENGTH: int = Field(
+        2 * 1024 * 1024, description="Largest request body accepted, in bytes."
+    )
+    OUTBOX_SWEEP_SECONDS: float = Field(
+        10.0, description="How often beat re-sends tasks the web process could not send."
+    )
+    BEAT_SCHEDULE_FILE: str = Field(
+        "instance/celerybeat-schedule", description="Where beat keeps its schedule state."
+    )
+    LOG_LEVEL: str = Field("INFO", description="Log level of the JSON logs.")
+    PUBLISHER_NAME: str = Field(
+        "claimdesk newsroom", description="The organisation named as author in ClaimReview."
+    )
+    PUBLIC_URL: str = Field(
+        "http://127.0.0.1:5000", description="Base URL printed by `claimdesk run` and in exports."
+    )
+
+    @field_validator("DATABASE_URL", "CELERY_BROKER_URL", "ARCHIVE_STORAGE")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _production_needs_secret(self) -> Settings:
+        if self.ENV == "production" and not self.SECRET_KEY:
+            raise ValueError(
+                "SECRET_KEY is not set. In production it must be a long random value, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = DEV_SECRET_KEY
+        return self
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        return frozenset(
+            h.strip().lower() for h in self.FETCH_ALLOWED_HOSTS.split(",") if h.strip()
+        )
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.DATABASE_URL.startswith("sqlite")
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """Read the environment, apply ``overrides`` on top, and fail clearly when it cannot work."""
+    try:
+        return Settings(**(overrides or {}))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"invalid configuration: {problems}") from None
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting, for the README."""
+    rows = ["| setting | default | description |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "(unset)" if default in (None, "") else f"`{default}`"
+        rows.append(f"| `{name}` | {shown} | {field.description} |")
+    return "\n".join(rows)

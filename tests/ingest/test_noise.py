@@ -1,0 +1,72 @@
+# ruff: noqa: RUF001 - typographic quotes, dashes and arrows are what scraped text holds
+from __future__ import annotations
+
+import pytest
+
+from app.ingest.noise import dateline_length, is_heading, is_noise_line
+
+NOISE = [
+    "EUR/USD 1.0842 ▲0.12%",
+    "Brent $82.14",
+    "Gold 2,034.50 -0.4%",
+    "DAX 17,842 +0.6% (+107)",
+    "Written by Paul Okafor and Lena Marsh",
+    "By Jane Doe, Reuters",
+    "Reporting by Jane Doe; Editing by Mark Lindqvist",
+    "GENEVA (AP) —",
+    "Share on Facebook",
+    "Share",
+    "Advertisement",
+    "Photo: Valdorian Foreign Minister Anna Reller arrives in Geneva / Getty Images",
+    "Photo: Kestrani Foreign Minister Tomas Ibarek speaks (AP Photo/Jean Martin)",
+    "Read more: Kestrany's new government signals thaw with neighbour",
+    "Home | Opinion | Columnists | Letters",
+    "Home › World › Europe",
+    "U.S. News\tWorld News\tPolitics\tSports",
+    "Skip to content",
+    "Published 14 March 2024, 6:42 p.m. GMT",
+    "March 14, 2024",
+    "21:05 GMT",
+    "5 min read",
+    "Comments (214)",
+    "© 2024 Reuters. All rights reserved.",
+    "Associated Press writer Lena Marsh contributed from Merin.",
+    "Ilse Marchetti is a former diplomat and a columnist for this newspaper.",
+    "",
+]
+PROSE = [
+    "Trade between the neighbours has fallen 38% since 2021, to $1.2 billion.",
+    "By Thursday evening the two sides had agreed on 12 points.",
+    "Share prices in Merin rose 3% after the deal was announced.",
+    "Photographers waited outside the Palais des Nations for hours.",
+    "Kestrany's currency, the kest, gained 0.8% against the euro on Thursday.",
+    "Markets reacted calmly.",
+]
+
+
+@pytest.mark.parametrize("line", NOISE)
+def test_noise_lines(line: str) -> None:
+    assert is_noise_line(line)
+
+
+@pytest.mark.parametrize("line", PROSE)
+def test_prose_is_not_noise(line: str) -> None:
+    assert not is_noise_line(line)
+
+
+def test_headings() -> None:
+    assert is_heading("Valdoria and Kestrany agree to reopen border crossings after Geneva talks")
+    assert is_heading("What is the dispute about?")
+    assert not is_heading("Is this a breakthrough? It's too early to tell.")
+    assert not is_heading("Markets reacted calmly.")
+    assert not is_heading(" ".join(["word"] * 20))  # a long unpunctuated paragraph is prose
+    assert is_heading("Home", list_item=True)
+    assert not is_heading("Kestrany will release 40 fishermen", list_item=True)
+
+
+def test_datelines() -> None:
+    assert dateline_length("GENEVA (Reuters) — Talks ended.") == len("GENEVA (Reuters) — ")
+    assert dateline_length("NEW YORK, March 14 (AP) - Talks ended.") == len(
+        "NEW YORK, March 14 (AP) - "
+    )
+    assert dateline_length("Talks ended in GENEVA — on time.") == 0

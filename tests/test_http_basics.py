@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import json
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from tests.test_auth import assert_problem
+
+
+def test_healthz(client: FlaskClient) -> None:
+    assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_readyz_ok(client: FlaskClient) -> None:
+    resp = client.get("/readyz")
+    assert resp.status_code == 200
+    assert resp.json["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_readyz_503_when_broker_unreachable(config: dict) -> None:
+    app = create_app({**config, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"})
+    resp = app.test_client().get("/readyz")
+    assert resp.status_code == 503
+    assert resp.json["checks"]["database"] == "ok"
+    assert resp.json["checks"]["broker"] != "ok"
+
+
+def test_readyz_503_when_database_unreachable(config: dict) -> None:
+    app = create_app({**config, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    resp = app.test_client().get("/readyz")
+    assert resp.status_code == 503
+    assert resp.json["checks"]["database"] != "ok"
+
+
+def test_unknown_api_path_is_problem_404(client: FlaskClient) -> None:
+    body = assert_problem(client.get("/api/v1/nothing-here"), 404)
+    assert "/api/v1/nothing-here" in body["detail"]
+
+
+def test_wrong_method_is_problem_405(client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    resp = client.delete("/api/v1/me", headers=checker[1])
+    assert_problem(resp, 405)
+    assert "GET" in resp.headers["Allow"]
+
+
+def test_malformed_json_is_400(client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    resp = client.post(
+        "/api/v1/claims", data='{"text": ', content_type="application/json", headers=checker[1]
+    )
+    body = assert_problem(resp, 400)
+    assert "JSON" in body["detail"]
+
+
+def test_non_json_body_is_415(client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    resp = client.post(
+        "/api/v1/claims", data="text=hi", content_type="text/plain", headers=checker[1]
+    )
+    assert_problem(resp, 415)
+
+
+def test_validation_error_names_the_field(client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    resp = client.post(
+        "/api/v1/claims", json={"text": "   ", "claim_date": "yesterday"}, headers=checker[1]
+    )
+    body = assert_problem(resp, 422)
+    fields = {e["field"] for e in body["errors"]}
+    assert {"text", "claim_date"} <= fields
+    assert "claim_date" in body["detail"]
+
+
+def test_oversized_body_is_413(app: Flask, client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    resp = client.post(
+        "/api/v1/claims",
+        data=json.dumps({"text": "x" * 5000}),
+        content_type="application/json",
+        headers=checker[1],
+    )
+    body = assert_problem(resp, 413)
+    assert "1000" in body["detail"]
+
+
+def test_request_id_is_echoed_or_created(client: FlaskClient) -> None:
+    assert (
+        client.get("/healthz", headers={"X-Request-Id": "abc-123"}).headers["X-Request-Id"]
+        == "abc-123"
+    )
+    generated = client.get("/healthz").headers["X-Request-Id"]
+    assert len(generated) == 32
+
+
+def test_logs_are_json_with_request_id(client: FlaskClient, capsys) -> None:  # type: ignore[no-untyped-def]
+    from flask import current_app
+
+    @client.application.get("/_log_probe")
+    def _probe() -> str:
+        current_app.logger.warning("probe message")
+        return "ok"
+
+    client.get("/_log_probe", headers={"X-Request-Id": "req-42"})
+    lines = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if "probe message" in line
+    ]
+    assert lines and lines[0]["request_id"] == "req-42" and lines[0]["level"] == "WARNING"
+
+
+def test_metrics_exposes_workflow_gauges(client: FlaskClient) -> None:
+    client.get("/healthz")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'claimdesk_queue_depth{state="submitted"}' in text
+    assert "claimdesk_http_requests_total" in text
+    assert "claimdesk_outbox_pending" in text
+    assert "claimdesk_fetch_duration_seconds_last_hour_bucket" in text
+
+
+def test_openapi_document_is_3_1(client: FlaskClient) -> None:
+    doc = client.get("/api/v1/openapi.json").json
+    assert doc["openapi"].startswith("3.1")
+    assert "/api/v1/claims" in doc["paths"]
+
+
+def test_nul_characters_are_refused_with_the_field(client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    resp = client.post(
+        "/api/v1/claims", json={"text": "ok", "tags": ["a", "b\x00"]}, headers=checker[1]
+    )
+    body = assert_problem(resp, 422)
+    assert body["errors"][0]["field"] == "tags.1"

@@ -1,0 +1,119 @@
+"""The Celery application, bound to a Flask app: each task runs in its own app context.
+
+Queues: ``archive`` (fetching and archiving sources, slow and network-bound) and ``default``
+(everything else). Tasks are acknowledged late and must be idempotent: the database, not the
+broker, says what is done, and a sweeper re-dispatches what a dead worker left behind.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+from kombu import Exchange, Queue
+from sqlalchemy.engine import make_url
+
+TASK_MODULES = ["workers.tasks.maintenance", "workers.tasks.claims", "workers.tasks.archive"]
+
+
+def _writable(path: str) -> str:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return path
+
+
+def _broker_url(app: Flask) -> str:
+    url: str = app.config["CELERY_BROKER_URL"]
+    if url.startswith("sqla+sqlite"):
+        db = make_url(url[len("sqla+") :]).database
+        if db and db != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(db)), exist_ok=True)
+    return url
+
+
+def _keep_json_logs(level: str) -> None:
+    """Workers log through claimdesk's JSON handler instead of Celery's own format."""
+    from celery.signals import setup_logging
+
+    from app.logs import configure_logging
+
+    def _configure(**_: Any) -> None:
+        configure_logging(level)
+
+    # Connecting any receiver tells Celery to leave logging alone.
+    setup_logging.connect(_configure, weak=False)
+
+
+def make_celery(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            # One app context per task: its teardown closes the task's DB session.
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery: Celery = Celery(app.import_name, task_cls=FlaskTask)
+    broker = _broker_url(app)
+    transport_options: dict[str, Any] = {}
+    if broker.startswith(("redis://", "rediss://")):
+        transport_options = {
+            # Must exceed the longest task (incl. retries' countdown) or Redis redelivers
+            # a task that is still running; the archive task's hard limit is far below.
+            "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"],
+            "socket_connect_timeout": 3,
+            "socket_timeout": 10,
+        }
+    elif broker.startswith("sqla+"):
+        # kombu hands these to create_engine: wait on SQLite's lock instead of failing.
+        transport_options = {"connect_args": {"timeout": 30}}
+    from workers.transport import broker_settings
+
+    celery.conf.update(
+        **broker_settings(broker),
+        result_backend=app.config.get("CELERY_RESULT_BACKEND") or None,
+        task_ignore_result=True,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue="default",
+        # Each queue on its own direct exchange and key, so the virtual (SQLite) transport
+        # routes exactly like Redis does.
+        task_queues=[
+            Queue("default", Exchange("default", type="direct"), routing_key="default"),
+            Queue("archive", Exchange("archive", type="direct"), routing_key="archive"),
+        ],
+        task_default_exchange="default",
+        task_default_routing_key="default",
+        task_routes={"archive.*": {"queue": "archive"}},
+        broker_transport_options=transport_options,
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=3,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        beat_schedule_filename=_writable(app.config["BEAT_SCHEDULE_FILE"]),
+        beat_schedule={
+            "drain-outbox": {
+                "task": "maintenance.drain_outbox",
+                "schedule": app.config["OUTBOX_SWEEP_SECONDS"],
+            },
+            "sweep-captures": {
+                "task": "archive.sweep",
+                "schedule": app.config["ARCHIVE_SWEEP_SECONDS"],
+            },
+            "recheck-sources": {
+                "task": "archive.schedule_rechecks",
+                # Often enough that no source waits much past its interval.
+                "schedule": min(3600.0, app.config["RECHECK_INTERVAL_HOURS"] * 3600 / 4),
+            },
+        },
+        imports=TASK_MODULES,
+        timezone="UTC",
+        enable_utc=True,
+    )
+    _keep_json_logs(app.config["LOG_LEVEL"])
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
