@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from hypothesis import settings as hypothesis_settings
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
