@@ -239,7 +239,8 @@ def web(host: str, port: int, workers: int, threads: int) -> None:
     default=None,
     help="Celery pool; default prefork, or solo on the embedded SQLite broker.",
 )
-def worker(concurrency: int, queues: str, pool: str | None) -> None:
+@click.option("--hostname", "-n", default=None, help="Node name (several workers on one host).")
+def worker(concurrency: int, queues: str, pool: str | None, hostname: str | None) -> None:
     """Run a Celery worker for the given queues."""
     celery = current_app.extensions["celery"]
     if pool is None:
@@ -251,7 +252,7 @@ def worker(concurrency: int, queues: str, pool: str | None) -> None:
         [
             "worker",
             "--loglevel",
-            "INFO",
+            current_app.config["LOG_LEVEL"],
             "-Q",
             queues,
             "-c",
@@ -260,6 +261,7 @@ def worker(concurrency: int, queues: str, pool: str | None) -> None:
             pool,
             "--without-gossip",
             "--without-mingle",
+            *(["--hostname", hostname] if hostname else []),
         ]
     )
 
@@ -268,7 +270,7 @@ def worker(concurrency: int, queues: str, pool: str | None) -> None:
 def beat() -> None:
     """Run Celery beat (periodic re-checks and sweepers). Run exactly one."""
     celery = current_app.extensions["celery"]
-    celery.start(["beat", "--loglevel", "INFO"])
+    celery.start(["beat", "--loglevel", current_app.config["LOG_LEVEL"]])
 
 
 @main.command("run")

@@ -6,7 +6,7 @@ from flask import Response, jsonify
 from spectree import Response as Resp
 
 from app.api import bp
-from app.api.claims import get_claim_or_404
+from app.api.claims import claim_write, get_claim_or_404
 from app.api.schemas.evidence import EvidenceCreate, EvidenceOut
 from app.api.schemas.sources import capture_out, source_brief
 from app.api.spec import ProblemModel, spec
@@ -48,12 +48,18 @@ def add_evidence(claim_id: int, json: EvidenceCreate) -> Response:
     """Cite a source for the claim. The source is archived in the background."""
     s = session()
     claim = get_claim_or_404(claim_id)
-    try:
-        evidence, capture = cite(s, claim, json.url, json.stance, json.quote, actor=current_user())
-    except ValueError as exc:  # the URL cannot be archived (scheme, host, ...)
-        s.rollback()
-        raise Problem(422, f"url: {exc}", errors=[{"field": "url", "message": str(exc)}]) from None
-    s.commit()
+    # A worker recording an archive for this claim at the same moment wins; the caller retries.
+    with claim_write(claim_id):
+        try:
+            evidence, capture = cite(
+                s, claim, json.url, json.stance, json.quote, actor=current_user()
+            )
+        except ValueError as exc:  # the URL cannot be archived (scheme, host, ...)
+            s.rollback()
+            raise Problem(
+                422, f"url: {exc}", errors=[{"field": "url", "message": str(exc)}]
+            ) from None
+        s.commit()
     resp = jsonify(evidence_out(evidence, capture).model_dump(mode="json"))
     resp.status_code = 202
     return resp

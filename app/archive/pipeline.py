@@ -12,15 +12,17 @@ import hashlib
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.archive.extract import extract
+from app.archive.extract import Extracted, extract
 from app.archive.fetch import FetchLimits, classify, fetch
 from app.archive.quoting import check_quote
 from app.archive.rechecks import judge_recheck
@@ -42,6 +44,8 @@ from app.workflow import events
 from app.workflow.state import recompute_state
 
 log = logging.getLogger(__name__)
+
+RECORD_TRIES = 3
 
 
 @dataclass(frozen=True)
@@ -79,10 +83,20 @@ def backoff(attempt: int, retry_after: float | None, config: dict[str, Any]) -> 
     return round(delay, 3)
 
 
-def claim_capture(session: Session, capture_id: int) -> bool:
+@dataclass(frozen=True)
+class Claimed:
+    """What a worker needs to know about a capture it has just taken."""
+
+    url: str
+    attempt: int
+    purpose: CapturePurpose
+
+
+def claim_capture(session: Session, capture_id: int) -> Claimed | None:
     """Take the capture for this worker: one winner however often the task is delivered."""
     now = utcnow()
-    result = session.execute(
+    source_url = select(Source.url).where(Source.id == Capture.source_id).scalar_subquery()
+    row = session.execute(
         update(Capture)
         .where(
             Capture.id == capture_id,
@@ -90,10 +104,11 @@ def claim_capture(session: Session, capture_id: int) -> bool:
             or_(Capture.next_attempt_at.is_(None), Capture.next_attempt_at <= now),
         )
         .values(status=CaptureStatus.FETCHING, attempts=Capture.attempts + 1, updated_at=now)
+        .returning(source_url, Capture.attempts, Capture.purpose)
         .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return bool(getattr(result, "rowcount", 0) == 1)
+    ).first()
+    session.commit()  # hold no transaction (and no SQLite lock) across the network
+    return Claimed(row[0], row[1], row[2]) if row is not None else None
 
 
 def _owned(session: Session, capture_id: int, attempt: int) -> Capture | None:
@@ -104,13 +119,21 @@ def _owned(session: Session, capture_id: int, attempt: int) -> Capture | None:
         Capture.attempts == attempt,
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return session.scalar(query)
+        query = query.with_for_update(of=Capture)
+    return session.scalar(query.options(joinedload(Capture.source)))
 
 
-def _citing_claims(session: Session, source_id: int) -> list[Claim]:
-    claim_ids = select(Evidence.claim_id).where(Evidence.source_id == source_id).distinct()
-    return list(session.scalars(select(Claim).where(Claim.id.in_(claim_ids)).order_by(Claim.id)))
+def _citing(session: Session, source_id: int) -> tuple[list[Claim], list[Evidence]]:
+    """The claims that cite a source (by id) and the evidence items citing it, in one query."""
+    items = list(
+        session.scalars(
+            select(Evidence)
+            .where(Evidence.source_id == source_id)
+            .options(joinedload(Evidence.claim))
+            .order_by(Evidence.claim_id, Evidence.id)
+        )
+    )
+    return list({e.claim_id: e.claim for e in items}.values()), items
 
 
 def _record_on_claims(session: Session, claims: list[Claim], kind: str, **detail: Any) -> None:
@@ -122,12 +145,10 @@ def run_capture(capture_id: int) -> Outcome:
     """Archive one capture. Idempotent; safe to call for any capture id at any time."""
     session = db_session()
     config = current_app.config
-    if not claim_capture(session, capture_id):
+    claimed = claim_capture(session, capture_id)
+    if claimed is None:
         return Outcome("skipped")
-    capture = session.get(Capture, capture_id)
-    assert capture is not None
-    url, attempt, purpose = capture.source.url, capture.attempts, capture.purpose
-    session.commit()  # hold no transaction (and no SQLite lock) across the network
+    url, attempt, purpose = claimed.url, claimed.attempt, claimed.purpose
 
     started = time.perf_counter()
     result: FetchResult | None = None
@@ -145,27 +166,65 @@ def run_capture(capture_id: int) -> Outcome:
     elapsed = time.perf_counter() - started
 
     if error is None and result is not None:
-        return _archived(session, capture_id, attempt, purpose, result, elapsed)
+        stored = _store(result, elapsed)  # slow work first, outside any transaction
+        return _recorded(
+            session, lambda: _archived(session, capture_id, attempt, purpose, result, stored)
+        )
     assert error is not None
     if error.transient and attempt < config["ARCHIVE_MAX_ATTEMPTS"]:
         delay = backoff(attempt, error.retry_after, config)
-        return _retry_later(session, capture_id, attempt, error, delay, elapsed)
-    return _failed(session, capture_id, attempt, error, elapsed, result)
+        return _recorded(
+            session, lambda: _retry_later(session, capture_id, attempt, error, delay, elapsed)
+        )
+    return _recorded(session, lambda: _failed(session, capture_id, attempt, error, elapsed, result))
 
 
-def _store(result: FetchResult, text: str) -> tuple[str, str | None]:
+def _recorded(session: Session, write: Callable[[], Outcome]) -> Outcome:
+    """Run ``write`` (which commits), again if a claim it touches changed meanwhile.
+
+    Claims carry an optimistic-lock version, and another transaction (cluster assignment, an
+    editor's change) may bump it between our read and our write. The outcome being recorded
+    is still true, so it is read and written again rather than left for the sweeper.
+    """
+    for tries_left in reversed(range(RECORD_TRIES)):
+        try:
+            return write()
+        except StaleDataError:
+            session.rollback()
+            if not tries_left:
+                raise
+            log.info("a claim changed while recording a capture; recording again")
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Stored:
+    extracted: Extracted
+    warc_key: str
+    text_key: str | None
+    fetch_seconds: float
+
+
+def _store(result: FetchResult, elapsed: float) -> Stored:
+    """Extract the text, then write the WARC and the text to the blob store."""
+    # The full header, so a charset given only by the server still reaches the decoder.
+    content_type = next(
+        (v for k, v in result.response_headers if k.lower() == "content-type"),
+        result.content_type,
+    )
+    extracted = extract(result.body, content_type, result.final_url)
     store = blob_store()
     warc = build_warc(
         result,
-        warcinfo={"software": "claimdesk", "format": "WARC File Format 1.1"},
         metadata={
             "redirects": [h.__dict__ for h in result.redirects],
             "fetch_seconds": result.elapsed,
         },
     )
+    text = extracted.text
     warc_key = store.put(warc, suffix=".warc.gz")
     text_key = store.put(text.encode("utf-8"), suffix=".txt") if text else None
-    return warc_key, text_key
+    return Stored(extracted, warc_key, text_key, elapsed)
 
 
 def _archived(
@@ -174,15 +233,9 @@ def _archived(
     attempt: int,
     purpose: CapturePurpose,
     result: FetchResult,
-    elapsed: float,
+    stored: Stored,
 ) -> Outcome:
-    # The full header, so a charset given only by the server still reaches the decoder.
-    content_type = next(
-        (v for k, v in result.response_headers if k.lower() == "content-type"),
-        result.content_type,
-    )
-    extracted = extract(result.body, content_type, result.final_url)
-    warc_key, text_key = _store(result, extracted.text)
+    extracted = stored.extracted
     capture = _owned(session, capture_id, attempt)
     if capture is None:
         session.rollback()
@@ -196,21 +249,21 @@ def _archived(
     capture.content_type = result.content_type or None
     capture.size = len(result.body)
     capture.sha256 = hashlib.sha256(result.body).hexdigest()
-    capture.warc_key = warc_key
-    capture.text_key = text_key
+    capture.warc_key = stored.warc_key
+    capture.text_key = stored.text_key
     capture.text = extracted.text
     capture.text_sha256 = hashlib.sha256(extracted.text.encode("utf-8")).hexdigest()
     capture.title = (extracted.title or "")[:1000] or None
     capture.published_at = extracted.published_at
     capture.canonical_url = extracted.canonical_url
     capture.peer_ip = result.peer_ip
-    capture.fetch_seconds = elapsed
+    capture.fetch_seconds = stored.fetch_seconds
     capture.fetched_at = utcnow()
     capture.error_reason = capture.error_detail = None
     session.flush()
 
     source = capture.source
-    claims = _citing_claims(session, source.id)
+    claims, items = _citing(session, source.id)
     detail = {"capture_id": capture.id, "http_status": result.status, "attempt": attempt}
     if purpose is CapturePurpose.RECHECK:
         judge_recheck(session, source, capture, claims, result)
@@ -218,10 +271,8 @@ def _archived(
         source.health = SourceHealth.LIVE
         source.last_checked_at = utcnow()
         _record_on_claims(session, claims, "capture_archived", **detail)
-        for evidence in session.scalars(
-            select(Evidence).where(Evidence.source_id == source.id, Evidence.quote.is_not(None))
-        ):
-            if evidence.quote_capture_id is None:
+        for evidence in items:
+            if evidence.quote is not None and evidence.quote_capture_id is None:
                 check_quote(evidence, capture)
     for claim in claims:
         recompute_state(session, claim, cause=f"capture {capture.id} archived")
@@ -241,7 +292,7 @@ def _retry_later(
     capture.error_reason = error.reason
     capture.error_detail = error.detail[:2000] or None
     capture.fetch_seconds = elapsed
-    claims = _citing_claims(session, capture.source_id)
+    claims, _ = _citing(session, capture.source_id)
     _record_on_claims(
         session,
         claims,
@@ -275,7 +326,7 @@ def _failed(
     if result is not None:
         capture.http_status = result.status
         capture.final_url = result.final_url
-    claims = _citing_claims(session, capture.source_id)
+    claims, _ = _citing(session, capture.source_id)
     if capture.purpose is CapturePurpose.RECHECK:
         judge_recheck(session, capture.source, capture, claims, result)
     else:
@@ -337,4 +388,4 @@ def sweep(session: Session, config: dict[str, Any]) -> list[int]:
     return ids
 
 
-__all__ = ["Outcome", "Source", "backoff", "claim_capture", "run_capture", "sweep"]
+__all__ = ["Claimed", "Outcome", "backoff", "claim_capture", "run_capture", "sweep"]

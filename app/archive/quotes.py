@@ -46,14 +46,41 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     needle = normalise_for_match(quote)[0]
     if not needle:
         return None
-    haystack, starts, ends = _normalise(text)
+    if text.isascii():
+        # Most archived text is ASCII: search a plain normalised copy and map back only the
+        # match, instead of building an offset table for every character of the page.
+        haystack = " ".join(text.lower().translate(_ASCII_MAP).split())
+    else:
+        haystack, starts, ends = _normalise_unicode(text)
     for candidate in (needle, needle.strip(" '")):
         if not candidate:
             return None
         at = haystack.find(candidate)
         if at >= 0:
-            return starts[at], ends[at + len(candidate) - 1]
+            last = at + len(candidate) - 1
+            if text.isascii():
+                return _ascii_span(text, at, last)
+            return starts[at], ends[last]
     return None
+
+
+def _ascii_span(text: str, first: int, last: int) -> tuple[int, int]:
+    """Where normalised characters ``first..last`` of ASCII ``text`` came from.
+
+    Both fall inside words (a normalised needle neither starts nor ends with a space), and
+    ASCII normalisation keeps every word's length, joining words with one space.
+    """
+    offset = 0  # where the current word starts in the normalised text
+    start = -1
+    for match in _ASCII_WORD.finditer(text):
+        word_start, word_end = match.span()
+        length = word_end - word_start
+        if start < 0 and first < offset + length:
+            start = word_start + first - offset
+        if last < offset + length:
+            return start, word_start + last - offset + 1
+        offset += length + 1
+    raise ValueError("offsets beyond the normalised text")
 
 
 def _normalise(text: str) -> tuple[str, list[int], list[int]]:

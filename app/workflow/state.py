@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from app.models import Capture, CaptureStatus, Claim, Evidence, User
 from app.workflow import events
@@ -14,30 +14,33 @@ from app.workflow.staleness import mark_verdict_stale
 
 
 def evidence_facts(session: Session, claim: Claim) -> list[tuple[Evidence, EvidenceFacts]]:
-    source_ids = {e.source_id for e in claim.evidence}
+    """The claim's evidence, oldest first, each with the facts the lifecycle rule reads."""
+    # One query, read from the database rather than from ``claim.evidence``, which a caller
+    # that inserted Evidence rows by id would have left stale.
     archived = (
-        set(
-            session.scalars(
-                select(Capture.source_id)
-                .where(Capture.source_id.in_(source_ids), Capture.status == CaptureStatus.ARCHIVED)
-                .distinct()
-            )
-        )
-        if source_ids
-        else set()
+        select(Capture.id)
+        .where(Capture.source_id == Evidence.source_id, Capture.status == CaptureStatus.ARCHIVED)
+        .exists()
     )
+    rows = session.execute(
+        select(Evidence, archived)
+        .join(Evidence.source)
+        .options(contains_eager(Evidence.source))
+        .where(Evidence.claim_id == claim.id)
+        .order_by(Evidence.id)
+    ).all()
     return [
         (
             e,
             EvidenceFacts(
                 stance=e.stance,
                 publisher=e.source.publisher,
-                archived=e.source_id in archived,
+                archived=bool(is_archived),
                 quote=e.quote,
                 quote_found=e.quote_found,
             ),
         )
-        for e in claim.evidence
+        for e, is_archived in rows
     ]
 
 
@@ -55,7 +58,6 @@ def recompute_state(
     queue (SPEC §4).
     """
     session.flush()
-    session.refresh(claim, attribute_names=["evidence"])
     explanation = explain(session, claim)
     if explanation.state == claim.state:
         return False

@@ -115,6 +115,28 @@ def test_ascii_fast_path_agrees_with_the_general_one(text: str) -> None:
 
 
 @settings(max_examples=300)
+@given(
+    text=st.text(alphabet=st.sampled_from("ab '\"`\t\n-"), max_size=80),
+    data=st.data(),
+)
+def test_ascii_spans_agree_with_the_full_offset_table(text: str, data: st.DataObject) -> None:
+    # The ASCII search maps back only its match; the table is the reference it must equal.
+    start = data.draw(st.integers(0, len(text)))
+    quote = text[start : data.draw(st.integers(start, len(text)))]
+    haystack, starts, ends = _normalise_ascii(text)
+    needle = normalise_for_match(quote)[0]
+    expected = None
+    for candidate in (needle, needle.strip(" '")) if needle else ():
+        if not candidate:
+            break
+        at = haystack.find(candidate)
+        if at >= 0:
+            expected = (starts[at], ends[at + len(candidate) - 1])
+            break
+    assert find_quote(quote, text) == expected
+
+
+@settings(max_examples=300)
 @given(text=st.text(max_size=200), data=st.data())
 def test_whatever_normalises_into_the_text_is_found(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text)))

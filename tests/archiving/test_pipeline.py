@@ -11,14 +11,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from app.archive import pipeline
 from app.archive.pipeline import run_capture, sweep
 from app.db import get_db
 from app.models import Capture, CaptureStatus, Claim, ClaimState, Event, Evidence, Role
 from app.outbox import dispatch
 from tests import factories
 from tests.conftest import Users
+from tests.support.backends import is_postgres
 from tests.support.hostile import HostileServer
 from tests.support.processes import wait_for, worker
 
@@ -193,6 +195,39 @@ def test_duplicate_delivery_archives_once(live_app: Flask, web: HostileServer) -
     assert web.hits["/article/dup"] == 1
     capture = _capture(live_app, capture_id)
     assert capture.attempts == 1 and capture.status is CaptureStatus.ARCHIVED
+
+
+def test_a_claim_changed_while_recording_is_recorded_again(
+    live_app: Flask, web: HostileServer, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not is_postgres(db_url):
+        pytest.skip("SQLite takes the write lock at BEGIN: no other writer can slip in")
+    headers = _headers(live_app)
+    claim_id = _claim(live_app, headers)
+    capture_id = _cite(live_app, headers, claim_id, web.url("/article/conflict"))["capture"]["id"]
+    real_citing = pipeline._citing
+    bumped: list[int] = []
+
+    def citing_then_another_writer(session: Any, source_id: int) -> Any:
+        found = real_citing(session, source_id)
+        if not bumped:  # once, after the worker read the claim: another transaction commits
+            with get_db(live_app).engine.begin() as conn:
+                conn.execute(
+                    update(Claim).where(Claim.id == claim_id).values(version=Claim.version + 1)
+                )
+            bumped.append(claim_id)
+        return found
+
+    monkeypatch.setattr(pipeline, "_citing", citing_then_another_writer)
+    with live_app.app_context():
+        assert run_capture(capture_id).status == "archived"
+    assert bumped == [claim_id]
+    assert _capture(live_app, capture_id).status is CaptureStatus.ARCHIVED
+    with get_db(live_app).factory() as s:
+        claim = s.get(Claim, claim_id)
+        assert claim is not None and claim.state is ClaimState.SOURCED
+        kinds = s.scalars(select(Event.kind).where(Event.claim_id == claim_id)).all()
+    assert kinds.count("capture_archived") == 1  # the failed first write left nothing behind
 
 
 def test_same_source_twice_reuses_the_recent_archive(live_app: Flask, web: HostileServer) -> None:
