@@ -103,6 +103,10 @@ def make_celery(app: Flask) -> Celery:
                 "task": "archive.sweep",
                 "schedule": app.config["ARCHIVE_SWEEP_SECONDS"],
             },
+            "purge-idempotency-keys": {
+                "task": "maintenance.purge_idempotency_keys",
+                "schedule": 3600.0,
+            },
             "recheck-sources": {
                 "task": "archive.schedule_rechecks",
                 # Often enough that no source waits much past its interval.

@@ -63,7 +63,7 @@ from importlib import import_module
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
-from app.archive.types import FetchError, FetchResult, Headers, Hop
+from app.archive.types import FetchError, FetchResult, Headers, Hop, replay_safe
 from app.archive.urls import ascii_host
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -565,7 +565,7 @@ def fetch(
                 reason=resp.reason or "",
                 http_version="HTTP/1.0" if resp.version == 10 else "HTTP/1.1",
                 request_headers=exchange.request_headers,
-                response_headers=_archived_headers(resp.getheaders()),
+                response_headers=replay_safe(resp.getheaders()),
                 raw_body=raw,
                 body=body,
                 content_type=(resp.getheader("Content-Type") or "").split(";")[0].strip().lower(),
@@ -584,18 +584,6 @@ def _allowed_form(entry: str) -> str:
         return ascii_host(entry.strip().strip("[]"))
     except ValueError:
         return entry.strip().lower()
-
-
-def _archived_headers(headers: list[tuple[str, str]]) -> Headers:
-    """Headers as received, except chunked framing, which http.client has already removed:
-    the archived body is de-chunked, so the header is kept under a replay-safe name."""
-    out: Headers = []
-    for name, value in headers:
-        if name.lower() == "transfer-encoding" and "chunked" in value.lower():
-            out.append(("X-Archive-Orig-Transfer-Encoding", value))
-        else:
-            out.append((name, value))
-    return out
 
 
 # --- status classification --------------------------------------------------------------------

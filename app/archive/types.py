@@ -8,6 +8,20 @@ from datetime import datetime
 Headers = list[tuple[str, str]]
 
 
+def replay_safe(headers: Headers) -> Headers:
+    """Headers as received, except chunked framing, which http.client has already removed.
+
+    The archived body is de-chunked, so the header is kept under a name replay tools leave
+    alone (``X-Archive-Orig-``) instead of making them de-chunk the body a second time.
+    """
+    return [
+        ("X-Archive-Orig-Transfer-Encoding", value)
+        if name.lower() == "transfer-encoding" and "chunked" in value.lower()
+        else (name, value)
+        for name, value in headers
+    ]
+
+
 @dataclass(frozen=True)
 class Hop:
     """One response in a redirect chain (the last hop is the final response)."""

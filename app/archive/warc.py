@@ -51,7 +51,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from app.archive.types import FetchResult, Headers
+from app.archive.types import FetchResult, Headers, replay_safe
 
 WARC_VERSION = "WARC/1.1"
 _ID_NAMESPACE = uuid.UUID("5b0f3c1e-8a57-4d0f-9a43-1f0c2d6b7e21")
@@ -94,7 +94,7 @@ def build_warc(
         length=len(result.raw_body),
         http_headers=StatusAndHeaders(
             f"{result.status} {result.reason}".strip(),
-            _replayable(result.response_headers),
+            replay_safe(result.response_headers),
             protocol=result.http_version or "HTTP/1.1",
         ),
         warc_headers_dict={
@@ -193,17 +193,6 @@ def _with_host(headers: Headers, url: str) -> Headers:
     if parts.port and parts.port != default_port:
         host = f"{host}:{parts.port}"
     return [("Host", host), *headers]
-
-
-def _replayable(headers: Headers) -> Headers:
-    """The headers as received, except chunked framing, which the body no longer has."""
-    out: Headers = []
-    for name, value in headers:
-        if name.lower() == "transfer-encoding" and "chunked" in value.lower():
-            out.append(("X-Archive-Orig-Transfer-Encoding", value))
-        else:
-            out.append((name, value))
-    return out
 
 
 def _facts(result: FetchResult) -> dict[str, Any]:

@@ -79,6 +79,17 @@ def _ttl() -> timedelta:
     return timedelta(seconds=current_app.config.get("IDEMPOTENCY_TTL_SECONDS", DEFAULT_TTL_SECONDS))
 
 
+def purge_expired(s: Session, ttl_seconds: float = DEFAULT_TTL_SECONDS) -> int:
+    """Delete records older than the TTL (they can no longer be replayed); how many went."""
+    cutoff = utcnow() - timedelta(seconds=ttl_seconds)
+    result = s.execute(
+        delete(IdempotencyRecord)
+        .where(IdempotencyRecord.created_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _stored(s: Session, user_id: int, key: str) -> IdempotencyRecord | None:
     return s.scalar(
         select(IdempotencyRecord).where(

@@ -56,6 +56,23 @@ def test_keys_are_per_user_and_expire_after_a_day(desk: Desk, users: Users, db: 
     assert _count(db, Claim) == 3
 
 
+def test_expired_keys_are_purged_and_live_ones_kept(desk: Desk, users: Users, db: Session) -> None:
+    from app.db import utcnow
+    from app.workflow.idempotency import purge_expired
+
+    _, h = users.make()
+    for key in ("old", "new"):
+        body = {"text": f"Forty schools ({key})."}
+        desk.client.post("/api/v1/claims", json=body, headers={**h, "Idempotency-Key": key})
+    db.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.key == "old")
+        .values(created_at=utcnow() - timedelta(hours=25))
+    )
+    assert purge_expired(db) == 1
+    assert db.scalars(select(IdempotencyRecord.key)).all() == ["new"]
+
+
 def test_failed_request_is_not_remembered(desk: Desk, checker, db: Session) -> None:  # type: ignore[no-untyped-def]
     _, h = checker
     claim = desk.create_claim(h)
