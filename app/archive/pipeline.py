@@ -166,9 +166,10 @@ def run_capture(capture_id: int) -> Outcome:
     elapsed = time.perf_counter() - started
 
     if error is None and result is not None:
-        stored = _store(result, elapsed)  # slow work first, outside any transaction
+        stored = _store(result)  # slow work first, outside any transaction
         return _recorded(
-            session, lambda: _archived(session, capture_id, attempt, purpose, result, stored)
+            session,
+            lambda: _archived(session, capture_id, attempt, purpose, result, stored, elapsed),
         )
     assert error is not None
     if error.transient and attempt < config["ARCHIVE_MAX_ATTEMPTS"]:
@@ -202,10 +203,9 @@ class Stored:
     extracted: Extracted
     warc_key: str
     text_key: str | None
-    fetch_seconds: float
 
 
-def _store(result: FetchResult, elapsed: float) -> Stored:
+def _store(result: FetchResult) -> Stored:
     """Extract the text, then write the WARC and the text to the blob store."""
     # The full header, so a charset given only by the server still reaches the decoder.
     content_type = next(
@@ -224,7 +224,7 @@ def _store(result: FetchResult, elapsed: float) -> Stored:
     text = extracted.text
     warc_key = store.put(warc, suffix=".warc.gz")
     text_key = store.put(text.encode("utf-8"), suffix=".txt") if text else None
-    return Stored(extracted, warc_key, text_key, elapsed)
+    return Stored(extracted, warc_key, text_key)
 
 
 def _archived(
@@ -234,6 +234,7 @@ def _archived(
     purpose: CapturePurpose,
     result: FetchResult,
     stored: Stored,
+    elapsed: float,
 ) -> Outcome:
     extracted = stored.extracted
     capture = _owned(session, capture_id, attempt)
@@ -257,7 +258,7 @@ def _archived(
     capture.published_at = extracted.published_at
     capture.canonical_url = extracted.canonical_url
     capture.peer_ip = result.peer_ip
-    capture.fetch_seconds = stored.fetch_seconds
+    capture.fetch_seconds = elapsed
     capture.fetched_at = utcnow()
     capture.error_reason = capture.error_detail = None
     session.flush()

@@ -46,7 +46,8 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     needle = normalise_for_match(quote)[0]
     if not needle:
         return None
-    if text.isascii():
+    ascii_text = text.isascii()
+    if ascii_text:
         # Most archived text is ASCII: search a plain normalised copy and map back only the
         # match, instead of building an offset table for every character of the page.
         haystack = " ".join(text.lower().translate(_ASCII_MAP).split())
@@ -58,7 +59,7 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
         at = haystack.find(candidate)
         if at >= 0:
             last = at + len(candidate) - 1
-            if text.isascii():
+            if ascii_text:
                 return _ascii_span(text, at, last)
             return starts[at], ends[last]
     return None

@@ -79,9 +79,9 @@ def _ttl() -> timedelta:
     return timedelta(seconds=current_app.config.get("IDEMPOTENCY_TTL_SECONDS", DEFAULT_TTL_SECONDS))
 
 
-def purge_expired(s: Session, ttl_seconds: float = DEFAULT_TTL_SECONDS) -> int:
+def purge_expired(s: Session) -> int:
     """Delete records older than the TTL (they can no longer be replayed); how many went."""
-    cutoff = utcnow() - timedelta(seconds=ttl_seconds)
+    cutoff = utcnow() - _ttl()
     result = s.execute(
         delete(IdempotencyRecord)
         .where(IdempotencyRecord.created_at < cutoff)

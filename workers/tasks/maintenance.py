@@ -7,7 +7,7 @@ from flask import current_app
 
 from app.db import get_db, session
 from app.outbox import dispatch
-from app.workflow.idempotency import DEFAULT_TTL_SECONDS, purge_expired
+from app.workflow.idempotency import purge_expired
 
 
 @shared_task(name="maintenance.drain_outbox", ignore_result=True)
@@ -19,7 +19,6 @@ def drain_outbox() -> int:
 @shared_task(name="maintenance.purge_idempotency_keys", ignore_result=True)
 def purge_idempotency_keys() -> int:
     s = session()
-    ttl = current_app.config.get("IDEMPOTENCY_TTL_SECONDS", DEFAULT_TTL_SECONDS)
-    purged = purge_expired(s, ttl)
+    purged = purge_expired(s)
     s.commit()
     return purged
