@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
-from config import load_settings
+from config import Settings, load_settings
+
+
+def settings() -> Settings:
+    """The running app's typed settings (read them here, not through ``app.config`` strings)."""
+    value: Settings = current_app.config["SETTINGS"]
+    return value
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

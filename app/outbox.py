@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 
 _PENDING_KEY = "claimdesk.outbox_ids"
 
+# Task names the workers register (``workers/tasks``) and the app enqueues by name, since the
+# app never imports the workers.
+CAPTURE_TASK = "archive.capture"
+CLUSTER_TASK = "claims.assign_cluster"
+ARCHIVE_QUEUE = "archive"
+
 
 def enqueue(
     session: Session, task: str, *args: Any, queue: str = "default", countdown: float = 0.0

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     INGEST_CLUSTER_THRESHOLD: float = Field(
         0.35, description="Similarity above which a new claim joins an existing claim's cluster."
     )
+    IDEMPOTENCY_TTL_SECONDS: int = Field(
+        86400, ge=1, description="How long an Idempotency-Key replays its first response."
+    )
     MAX_CONTENT_LENGTH: int = Field(
         2 * 1024 * 1024, description="Largest request body accepted, in bytes."
     )
