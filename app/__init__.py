@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from config import Settings, load_settings
-
-
-def settings() -> Settings:
-    """The running app's typed settings (read them here, not through ``app.config`` strings)."""
-    value: Settings = current_app.config["SETTINGS"]
-    return value
+from config import load_settings
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with ``overrides`` taking precedence."""
     settings = load_settings(overrides)
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(settings.model_dump())
+    # The typed settings are the one source (read them with ``settings()``); app.config only
+    # carries what Flask and its extensions read themselves.
     app.config["SETTINGS"] = settings
+    app.config["SECRET_KEY"] = settings.SECRET_KEY
+    app.config["MAX_CONTENT_LENGTH"] = settings.MAX_CONTENT_LENGTH
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = settings.ENV == "production"
     app.config["WTF_CSRF_TIME_LIMIT"] = None
-    # Settings that are not environment variables (test switches) pass straight through.
+    # Overrides that are not settings (test switches such as OUTBOX_SEND_ON_COMMIT) go to
+    # app.config as they are.
     for key, value in (overrides or {}).items():
-        if key not in app.config:
+        if key not in type(settings).model_fields:
             app.config[key] = value
 
     from app.logs import configure_logging, init_request_ids
@@ -43,17 +41,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     make_celery(app)
     init_outbox(app, db)
 
-    from app.errors import register_error_handlers
+    from app.api.problems import register_problem_handlers
     from app.metrics import init_metrics
 
-    register_error_handlers(app)
+    register_problem_handlers(app)
     init_metrics(app)
 
     from app.api import init_api
     from app.health import bp as health_bp
+    from app.replay import bp as replay_bp
     from app.web import init_web
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(replay_bp)
+    init_web(app)  # first: it installs CSRF protection, which the API exempts itself from
     init_api(app)
-    init_web(app)
     return app

@@ -103,7 +103,7 @@ class Database:
 
 
 def init_db(app: Flask) -> Database:
-    db = Database(app.config["DATABASE_URL"])
+    db = Database(app.config["SETTINGS"].DATABASE_URL)
     app.extensions["claimdesk.db"] = db
     app.teardown_appcontext(_close_session)
     return db

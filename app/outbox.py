@@ -45,6 +45,11 @@ def enqueue(
     return message
 
 
+def enqueue_capture(session: Session, capture_id: int) -> OutboxMessage:
+    """Queue the archive task for a capture; sent when the transaction commits."""
+    return enqueue(session, CAPTURE_TASK, capture_id, queue=ARCHIVE_QUEUE)
+
+
 def _send(celery: Celery, message: OutboxMessage) -> None:
     delay = max(0.0, (message.available_at - utcnow()).total_seconds())
     celery.send_task(

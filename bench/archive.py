@@ -24,17 +24,17 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.engine import make_url
+from tests.support.hostile import HostileServer
 
 from app import create_app
-from app.archive.citing import cite
 from app.db import get_db
 from app.migrate import upgrade
 from app.models import Capture, CaptureStatus, OutboxMessage, Stance
-from app.outbox import dispatch
+from app.outbox import CLUSTER_TASK, dispatch
+from app.workflow.citing import cite
 from app.workflow.claims import NewClaim, create_claim
 from app.workflow.clusters import assign_cluster
 from tests.support.backends import truncate_all
-from tests.support.hostile import HostileServer
 from tests.support.processes import spawn, stop, wait_for
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -56,7 +56,7 @@ def _prepare(app: Any, urls: list[str]) -> None:
                 s, claim, url, Stance.SUPPORTS, "40 schools in the region were rebuilt", actor=None
             )
             assign_cluster(s, claim.id)
-        s.execute(delete(OutboxMessage).where(OutboxMessage.task == "claims.assign_cluster"))
+        s.execute(delete(OutboxMessage).where(OutboxMessage.task == CLUSTER_TASK))
         s.commit()
         s.close()
 

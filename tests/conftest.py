@@ -25,6 +25,7 @@ from app.migrate import upgrade
 from app.models import Role, User
 from tests import factories
 from tests.support.backends import broker_url, database_url, truncate_all
+from tests.support.hostile_server import HostileServer
 
 LOCAL_HOSTS = "127.0.0.2,127.0.0.3"
 
@@ -74,7 +75,28 @@ def config(db_url: str, broker: str, tmp_root: Path, tmp_path: Path) -> dict[str
         "FETCH_ALLOWED_HOSTS": LOCAL_HOSTS,
         "LOG_LEVEL": "WARNING",
         "BEAT_SCHEDULE_FILE": f"{tmp_path}/celerybeat-schedule",
+        # Archiving sized for tests: short deadlines, quick retries.
+        "FETCH_DEADLINE": 3.0,
+        "FETCH_READ_TIMEOUT": 2.0,
+        "FETCH_MAX_BYTES": 2 * 1024 * 1024,
+        "ARCHIVE_MAX_ATTEMPTS": 4,
+        "ARCHIVE_RETRY_BASE_SECONDS": 0.2,
+        "ARCHIVE_RETRY_MAX_SECONDS": 5.0,
     }
+
+
+@pytest.fixture(scope="session")
+def hostile_server() -> Iterator[HostileServer]:
+    """The local page server every archiving test fetches from (tests/support/hostile_server)."""
+    with HostileServer() as server:
+        yield server
+
+
+@pytest.fixture()
+def web(hostile_server: HostileServer) -> HostileServer:
+    """The hostile server with no hits counted and no mutable pages set."""
+    hostile_server.reset()
+    return hostile_server
 
 
 @pytest.fixture()

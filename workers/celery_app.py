@@ -24,7 +24,7 @@ def _writable(path: str) -> str:
 
 
 def _broker_url(app: Flask) -> str:
-    url: str = app.config["CELERY_BROKER_URL"]
+    url: str = app.config["SETTINGS"].CELERY_BROKER_URL
     if url.startswith("sqla+sqlite"):
         db = make_url(url[len("sqla+") :]).database
         if db and db != ":memory:":
@@ -52,6 +52,7 @@ def make_celery(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    s = app.config["SETTINGS"]
     celery: Celery = Celery(app.import_name, task_cls=FlaskTask)
     broker = _broker_url(app)
     transport_options: dict[str, Any] = {}
@@ -59,7 +60,7 @@ def make_celery(app: Flask) -> Celery:
         transport_options = {
             # Must exceed the longest task (incl. retries' countdown) or Redis redelivers
             # a task that is still running; the archive task's hard limit is far below.
-            "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"],
+            "visibility_timeout": s.BROKER_VISIBILITY_TIMEOUT,
             "socket_connect_timeout": 3,
             "socket_timeout": 10,
         }
@@ -70,7 +71,7 @@ def make_celery(app: Flask) -> Celery:
 
     celery.conf.update(
         **broker_settings(broker),
-        result_backend=app.config.get("CELERY_RESULT_BACKEND") or None,
+        result_backend=s.CELERY_RESULT_BACKEND or None,
         task_ignore_result=True,
         task_serializer="json",
         result_serializer="json",
@@ -93,15 +94,15 @@ def make_celery(app: Flask) -> Celery:
         broker_connection_timeout=3,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
-        beat_schedule_filename=_writable(app.config["BEAT_SCHEDULE_FILE"]),
+        beat_schedule_filename=_writable(s.BEAT_SCHEDULE_FILE),
         beat_schedule={
             "drain-outbox": {
                 "task": "maintenance.drain_outbox",
-                "schedule": app.config["OUTBOX_SWEEP_SECONDS"],
+                "schedule": s.OUTBOX_SWEEP_SECONDS,
             },
             "sweep-captures": {
                 "task": "archive.sweep",
-                "schedule": app.config["ARCHIVE_SWEEP_SECONDS"],
+                "schedule": s.ARCHIVE_SWEEP_SECONDS,
             },
             "purge-idempotency-keys": {
                 "task": "maintenance.purge_idempotency_keys",
@@ -110,14 +111,14 @@ def make_celery(app: Flask) -> Celery:
             "recheck-sources": {
                 "task": "archive.schedule_rechecks",
                 # Often enough that no source waits much past its interval.
-                "schedule": min(3600.0, app.config["RECHECK_INTERVAL_HOURS"] * 3600 / 4),
+                "schedule": min(3600.0, s.RECHECK_INTERVAL_HOURS * 3600 / 4),
             },
         },
         imports=TASK_MODULES,
         timezone="UTC",
         enable_utc=True,
     )
-    _keep_json_logs(app.config["LOG_LEVEL"])
+    _keep_json_logs(s.LOG_LEVEL)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, url_for
-from pydantic import BaseModel
+from flask import Response, url_for
 from spectree import Response as Resp
 from sqlalchemy import select
 
 from app.api import bp
+from app.api.idempotency import idempotent
+from app.api.responses import json_response
 from app.api.schemas.documents import (
     AcceptCandidates,
     AcceptedClaims,
@@ -18,17 +19,10 @@ from app.api.schemas.documents import (
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
 from app.db import session
-from app.errors import Problem
 from app.ingest.candidates import Candidate
-from app.ingest.documents import accept_candidates, candidates_for, ingest_document
 from app.models import Claim, Document, Role
-from app.workflow.idempotency import idempotent
-
-
-def _json(model: BaseModel, status: int) -> Response:
-    resp = jsonify(model.model_dump(mode="json"))
-    resp.status_code = status
-    return resp
+from app.workflow.documents import accept_candidates, candidates_for, ingest_document
+from app.workflow.lookup import load
 
 
 def document_out(document: Document, candidates: list[Candidate]) -> DocumentOut:
@@ -58,13 +52,6 @@ def document_out(document: Document, candidates: list[Candidate]) -> DocumentOut
     )
 
 
-def _document_or_404(document_id: int) -> Document:
-    document = session().get(Document, document_id)
-    if document is None:
-        raise Problem(404, f"Document {document_id} does not exist.")
-    return document
-
-
 @bp.post("/documents")
 @require_role(Role.FACT_CHECKER)
 @idempotent
@@ -86,7 +73,9 @@ def create_document(json: DocumentCreate) -> Response:
         actor=current_user(),
     )
     s.commit()
-    resp = _json(document_out(result.document, result.candidates), 201 if result.created else 200)
+    resp = json_response(
+        document_out(result.document, result.candidates), 201 if result.created else 200
+    )
     resp.headers["Location"] = url_for("api.get_document", document_id=result.document.id)
     return resp
 
@@ -96,8 +85,8 @@ def create_document(json: DocumentCreate) -> Response:
 @spec.validate(resp=Resp(HTTP_200=DocumentOut, HTTP_404=ProblemModel), tags=["documents"])
 def get_document(document_id: int) -> Response:
     """A document with its candidates and the claims made from it."""
-    document = _document_or_404(document_id)
-    return _json(document_out(document, candidates_for(document)), 200)
+    document = load(session(), Document, document_id)
+    return json_response(document_out(document, candidates_for(document)), 200)
 
 
 @bp.post("/documents/<int:document_id>/claims")
@@ -111,13 +100,7 @@ def get_document(document_id: int) -> Response:
 def accept(document_id: int, json: AcceptCandidates) -> Response:
     """Accept candidates (by index) as claims, keeping their spans in the document."""
     s = session()
-    document = _document_or_404(document_id)
-    try:
-        claims = accept_candidates(s, document, json.candidates, actor=current_user())
-    except IndexError as exc:
-        s.rollback()
-        raise Problem(
-            422, str(exc), errors=[{"field": "candidates", "message": str(exc)}]
-        ) from None
+    document = load(session(), Document, document_id)
+    claims = accept_candidates(s, document, json.candidates, actor=current_user())
     s.commit()
-    return _json(AcceptedClaims(claim_ids=[c.id for c in claims]), 201)
+    return json_response(AcceptedClaims(claim_ids=[c.id for c in claims]), 201)

@@ -6,16 +6,17 @@ from flask import Response, jsonify
 from spectree import Response as Resp
 
 from app.api import bp
-from app.api.claims import claim_write, get_claim_or_404
+from app.api.idempotency import idempotent
+from app.api.responses import sent_if_match
 from app.api.schemas.evidence import EvidenceCreate, EvidenceOut
 from app.api.schemas.sources import capture_out, source_brief
 from app.api.spec import ProblemModel, spec
-from app.archive.citing import cite
 from app.auth.policy import current_user, require_role
 from app.db import session
-from app.errors import Problem
-from app.models import Capture, Evidence, Role
-from app.workflow.idempotency import idempotent
+from app.models import Capture, Claim, Evidence, Role
+from app.workflow.citing import cite
+from app.workflow.claims import guarded_write
+from app.workflow.lookup import load
 
 
 def evidence_out(evidence: Evidence, capture: Capture | None) -> EvidenceOut:
@@ -47,18 +48,10 @@ def evidence_out(evidence: Evidence, capture: Capture | None) -> EvidenceOut:
 def add_evidence(claim_id: int, json: EvidenceCreate) -> Response:
     """Cite a source for the claim. The source is archived in the background."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     # A worker recording an archive for this claim at the same moment wins; the caller retries.
-    with claim_write(claim_id):
-        try:
-            evidence, capture = cite(
-                s, claim, json.url, json.stance, json.quote, actor=current_user()
-            )
-        except ValueError as exc:  # the URL cannot be archived (scheme, host, ...)
-            s.rollback()
-            raise Problem(
-                422, f"url: {exc}", errors=[{"field": "url", "message": str(exc)}]
-            ) from None
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
+        evidence, capture = cite(s, claim, json.url, json.stance, json.quote, actor=current_user())
         s.commit()
     resp = jsonify(evidence_out(evidence, capture).model_dump(mode="json"))
     resp.status_code = 202

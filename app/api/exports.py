@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, stream_with_context
 from pydantic import BaseModel, ConfigDict
 from spectree import Response as Resp
 
@@ -12,10 +12,9 @@ from app.api import bp
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
 from app.db import session
-from app.exports.formats import to_claimreview, to_csv, to_jsonl
-from app.exports.rows import Filters, VerifiedClaim, verified_claims
+from app.exports.rows import Filters
+from app.exports.service import FORMATS, render, select_for_export
 from app.models import ClaimState, Role
-from app.workflow import events
 
 
 class ExportQuery(BaseModel):
@@ -25,20 +24,16 @@ class ExportQuery(BaseModel):
     state: ClaimState | None = None
 
 
-def _items(query: ExportQuery, fmt: str) -> list[VerifiedClaim]:
+def _export(fmt: str, query: ExportQuery, *, download: bool) -> Response:
     s = session()
-    items = list(
-        verified_claims(
-            s, Filters(since=query.since, state=query.state.value if query.state else None)
-        )
-    )
-    actor = current_user()
-    for item in items:
-        events.record(
-            s, item.claim, "exported", actor=actor, format=fmt, verdict_id=item.verdict.id
-        )
+    filters = Filters(since=query.since, state=query.state.value if query.state else None)
+    items = select_for_export(s, fmt, filters, actor=current_user())
     s.commit()
-    return items
+    media_type, filename = FORMATS[fmt]
+    resp = Response(stream_with_context(render(items, fmt)), mimetype=media_type)
+    if download:
+        resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
 
 
 @bp.get("/exports/claimreview")
@@ -46,11 +41,7 @@ def _items(query: ExportQuery, fmt: str) -> list[VerifiedClaim]:
 @spec.validate(query=ExportQuery, resp=Resp(HTTP_401=ProblemModel), tags=["exports"])
 def export_claimreview(query: ExportQuery) -> Response:
     """schema.org ClaimReview (JSON-LD array) for every approved, current verdict."""
-    cfg = current_app.config
-    body = to_claimreview(
-        _items(query, "claimreview"), cfg["RATING_SCALE"], cfg["PUBLIC_URL"], cfg["PUBLISHER_NAME"]
-    )
-    return Response(body, mimetype="application/ld+json")
+    return _export("claimreview", query, download=False)
 
 
 @bp.get("/exports/claims.csv")
@@ -58,12 +49,7 @@ def export_claimreview(query: ExportQuery) -> Response:
 @spec.validate(query=ExportQuery, resp=Resp(HTTP_401=ProblemModel), tags=["exports"])
 def export_csv(query: ExportQuery) -> Response:
     """The verified claim set as CSV."""
-    items = _items(query, "csv")
-    resp = Response(
-        stream_with_context(to_csv(items, current_app.config["RATING_SCALE"])), mimetype="text/csv"
-    )
-    resp.headers["Content-Disposition"] = 'attachment; filename="claims.csv"'
-    return resp
+    return _export("csv", query, download=True)
 
 
 @bp.get("/exports/claims.jsonl")
@@ -71,8 +57,4 @@ def export_csv(query: ExportQuery) -> Response:
 @spec.validate(query=ExportQuery, resp=Resp(HTTP_401=ProblemModel), tags=["exports"])
 def export_jsonl(query: ExportQuery) -> Response:
     """The verified claim set as JSON Lines."""
-    items = _items(query, "jsonl")
-    return Response(
-        stream_with_context(to_jsonl(items, current_app.config["RATING_SCALE"])),
-        mimetype="application/jsonl",
-    )
+    return _export("jsonl", query, download=False)

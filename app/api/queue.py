@@ -6,15 +6,18 @@ from flask import Response
 from spectree import Response as Resp
 
 from app.api import bp
-from app.api.claims import claim_out, claim_write, get_claim_or_404, if_match, json_response
+from app.api.responses import if_match, json_response, sent_if_match
 from app.api.schemas.claims import ClaimOut
 from app.api.schemas.queue import AssignBody
+from app.api.serialize import claim_out
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, has_role, require_role
 from app.db import session
-from app.errors import Problem
-from app.models import Role, User
+from app.errors import Invalid
+from app.models import Claim, Role, User
 from app.workflow import queue
+from app.workflow.claims import guarded_write
+from app.workflow.lookup import load
 
 _AUTH = {"HTTP_401": ProblemModel, "HTTP_403": ProblemModel}
 _WRITE = {
@@ -46,9 +49,9 @@ def take_next() -> Response:
 def renew(claim_id: int) -> Response:
     """Extend the caller's lease on the claim by LEASE_MINUTES from now."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     if_match(claim)
-    with claim_write(claim_id):
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
         queue.renew(s, claim, current_user())
         s.commit()
     return json_response(claim_out(claim))
@@ -60,10 +63,10 @@ def renew(claim_id: int) -> Response:
 def release(claim_id: int) -> Response:
     """Give the claim back to the queue (its lease holder, or an editor)."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     if_match(claim)
     user = current_user()
-    with claim_write(claim_id):
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
         queue.release(s, claim, user, as_editor=has_role(user, Role.EDITOR))
         s.commit()
     return json_response(claim_out(claim))
@@ -77,18 +80,14 @@ def release(claim_id: int) -> Response:
 def assign(claim_id: int, json: AssignBody) -> Response:
     """Editors: give the claim to a user under a fresh lease, or unassign it (`null`)."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     if_match(claim)
     assignee = None
     if json.user_id is not None:
         assignee = s.get(User, json.user_id)
         if assignee is None:
-            raise Problem(
-                422,
-                f"user_id {json.user_id} does not exist.",
-                errors=[{"field": "user_id", "message": "no such user"}],
-            )
-    with claim_write(claim_id):
+            raise Invalid(f"user_id {json.user_id} does not exist.", field="user_id")
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
         queue.assign(s, claim, current_user(), assignee)
         s.commit()
     return json_response(claim_out(claim))

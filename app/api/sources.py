@@ -11,21 +11,15 @@ from sqlalchemy import select
 from app.api import bp
 from app.api.schemas.sources import SourceOut, capture_out, source_brief
 from app.api.spec import ProblemModel, spec
-from app.archive.pipeline import blob_store
-from app.archive.sandbox import sandboxed_page
+from app.archive.storage import blob_store
 from app.auth.policy import require_role
 from app.db import session
-from app.errors import Problem
+from app.errors import Conflict
 from app.models import Capture, Role, Source
+from app.replay import archived_page
+from app.workflow.lookup import load
 
 CHUNK = 64 * 1024
-
-
-def _capture_or_404(capture_id: int) -> Capture:
-    capture = session().get(Capture, capture_id)
-    if capture is None:
-        raise Problem(404, f"Capture {capture_id} does not exist.")
-    return capture
 
 
 @bp.get("/sources/<int:source_id>")
@@ -33,9 +27,7 @@ def _capture_or_404(capture_id: int) -> Capture:
 @spec.validate(resp=Resp(HTTP_200=SourceOut, HTTP_404=ProblemModel), tags=["sources"])
 def get_source(source_id: int) -> Response:
     """A source with all its captures, newest first."""
-    source = session().get(Source, source_id)
-    if source is None:
-        raise Problem(404, f"Source {source_id} does not exist.")
+    source = load(session(), Source, source_id)
     captures = session().scalars(
         select(Capture).where(Capture.source_id == source_id).order_by(Capture.id.desc())
     )
@@ -50,9 +42,9 @@ def get_source(source_id: int) -> Response:
 @spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
 def get_warc(capture_id: int) -> Response:
     """The capture's WARC file (gzip per record), streamed."""
-    capture = _capture_or_404(capture_id)
+    capture = load(session(), Capture, capture_id)
     if not capture.warc_key:
-        raise Problem(409, f"Capture {capture_id} is {capture.status.value}; it has no WARC.")
+        raise Conflict(f"Capture {capture_id} is {capture.status.value}; it has no WARC.")
     store = blob_store()
     size = store.size(capture.warc_key)
     handle = store.open(capture.warc_key)
@@ -73,9 +65,9 @@ def get_warc(capture_id: int) -> Response:
 @spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
 def get_text(capture_id: int) -> Response:
     """The text extracted from the archived page."""
-    capture = _capture_or_404(capture_id)
+    capture = load(session(), Capture, capture_id)
     if capture.text is None:
-        raise Problem(409, f"Capture {capture_id} is {capture.status.value}; it has no text.")
+        raise Conflict(f"Capture {capture_id} is {capture.status.value}; it has no text.")
     return Response(capture.text, mimetype="text/plain")
 
 
@@ -84,4 +76,4 @@ def get_text(capture_id: int) -> Response:
 @spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
 def view_capture(capture_id: int) -> Response:
     """The archived page, sanitised and sandboxed: none of its scripts can run here."""
-    return sandboxed_page(_capture_or_404(capture_id))
+    return archived_page(load(session(), Capture, capture_id))

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
-from app.errors import Problem
+from app.api.problems import Problem
 
 
 def _field_name(loc: Any) -> str:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
-from pydantic import BaseModel
+from flask import Response
 from spectree import Response as Resp
 from sqlalchemy import select
 
 from app.api import bp
+from app.api.responses import json_response
 from app.api.schemas.users import TokenOut, UserCreate, UserList, UserOut
 from app.api.spec import ProblemModel, spec
 from app.auth.credentials import hash_password, issue_token
 from app.auth.policy import current_user, require_role
 from app.db import session
-from app.errors import Problem
+from app.errors import Conflict
 from app.models import Role, User
-
-
-def _json(model: BaseModel, status: int = 200) -> Response:
-    resp = jsonify(model.model_dump(mode="json"))
-    resp.status_code = status
-    return resp
 
 
 @bp.get("/me")
@@ -28,7 +22,7 @@ def _json(model: BaseModel, status: int = 200) -> Response:
 @spec.validate(resp=Resp(HTTP_200=UserOut, HTTP_401=ProblemModel), tags=["users"])
 def me() -> Response:
     """The authenticated user."""
-    return _json(UserOut.model_validate(current_user(), from_attributes=True))
+    return json_response(UserOut.model_validate(current_user(), from_attributes=True))
 
 
 @bp.get("/users")
@@ -37,7 +31,9 @@ def me() -> Response:
 def list_users() -> Response:
     """Every user (admins only)."""
     rows = session().scalars(select(User).order_by(User.id))
-    return _json(UserList(users=[UserOut.model_validate(u, from_attributes=True) for u in rows]))
+    return json_response(
+        UserList(users=[UserOut.model_validate(u, from_attributes=True) for u in rows])
+    )
 
 
 @bp.post("/users")
@@ -54,7 +50,7 @@ def create_user(json: UserCreate) -> Response:
     s = session()
     email = json.email.lower()
     if s.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Problem(409, f"A user with email {email} already exists.")
+        raise Conflict(f"A user with email {email} already exists.")
     user = User(
         email=email,
         name=json.name,
@@ -64,6 +60,6 @@ def create_user(json: UserCreate) -> Response:
     s.add(user)
     token = issue_token(s, user, label="created by admin")
     s.commit()
-    return _json(
+    return json_response(
         TokenOut(user=UserOut.model_validate(user, from_attributes=True), token=token), 201
     )

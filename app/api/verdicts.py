@@ -7,15 +7,18 @@ from pydantic import BaseModel
 from spectree import Response as Resp
 
 from app.api import bp
-from app.api.claims import claim_write, get_claim_or_404, if_match, json_response, verdict_out
+from app.api.idempotency import idempotent
+from app.api.responses import if_match, json_response, sent_if_match
 from app.api.schemas.claims import VerdictOut
 from app.api.schemas.verdicts import ApproveBody, CorrectionCreate, RejectBody, VerdictCreate
+from app.api.serialize import verdict_out
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
 from app.db import session
-from app.models import Role
+from app.models import Claim, Role
 from app.workflow import verdicts
-from app.workflow.idempotency import idempotent
+from app.workflow.claims import guarded_write
+from app.workflow.lookup import load
 
 _ERRORS = {f"HTTP_{code}": ProblemModel for code in (400, 401, 403, 404, 409, 412, 422)}
 
@@ -28,9 +31,9 @@ def propose(claim_id: int, json: VerdictCreate) -> Response:
     """Propose a verdict on a corroborated or disputed claim (409 otherwise); an editor other
     than the proposer reviews it. Accepts `Idempotency-Key`."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     if_match(claim)
-    with claim_write(claim_id):
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
         verdict = verdicts.propose(s, claim, current_user(), json.rating, json.rationale)
         s.commit()
     return json_response(verdict_out(verdict), 201, version=claim.version)
@@ -43,9 +46,9 @@ def approve(claim_id: int, json: ApproveBody) -> Response:
     """Editors: approve the proposed verdict; 403 for its proposer, 409 if the claim's state
     changed since it was proposed."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     if_match(claim)
-    with claim_write(claim_id):
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
         verdict = verdicts.approve(s, claim, current_user(), json.note)
         s.commit()
     return json_response(verdict_out(verdict), version=claim.version)
@@ -57,9 +60,9 @@ def approve(claim_id: int, json: ApproveBody) -> Response:
 def reject(claim_id: int, json: RejectBody) -> Response:
     """Editors: reject the proposed verdict with a note; the claim goes back to the queue."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     if_match(claim)
-    with claim_write(claim_id):
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
         verdict = verdicts.reject(s, claim, current_user(), json.note)
         s.commit()
     return json_response(verdict_out(verdict), version=claim.version)
@@ -73,9 +76,9 @@ def correct(claim_id: int, json: CorrectionCreate) -> Response:
     """Editors: replace the approved verdict with a corrected one and a public correction
     note; the earlier version stays in the history. Accepts `Idempotency-Key`."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     if_match(claim)
-    with claim_write(claim_id):
+    with guarded_write(s, claim_id, versioned=sent_if_match()):
         verdict = verdicts.correct(
             s, claim, current_user(), json.rating, json.rationale, json.correction_note
         )
@@ -95,7 +98,7 @@ def apply_to_cluster(claim_id: int) -> Response:
     """Editors: copy the claim's approved verdict to every restatement in its cluster (each gets
     its own verdict record and event); 403 for the verdict's proposer."""
     s = session()
-    claim = get_claim_or_404(claim_id)
+    claim = load(s, Claim, claim_id)
     applied = verdicts.apply_to_cluster(s, claim, current_user())
     s.commit()
     body = AppliedOut(claim_ids=[v.claim_id for v in applied], verdict_ids=[v.id for v in applied])

@@ -11,6 +11,7 @@ Public interface::
     LocalStore(root: str)
     S3Store(bucket: str, prefix: str = "", client: Any = None)
     store_from_url(url: str) -> BlobStore
+    blob_store() -> BlobStore           # the running app's store (ARCHIVE_STORAGE)
     blob_key(data: bytes, suffix: str = "") -> str
     InvalidKey(ValueError)
 
@@ -252,3 +253,16 @@ def _missing(exc: Any) -> bool:
 def _remove_quietly(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
+
+
+def blob_store() -> BlobStore:
+    """The running app's store (``ARCHIVE_STORAGE``), built once per app and kept with it."""
+    from flask import current_app
+
+    from config import settings
+
+    store: BlobStore | None = current_app.extensions.get("claimdesk.store")
+    if store is None:
+        store = store_from_url(settings().ARCHIVE_STORAGE)
+        current_app.extensions["claimdesk.store"] = store
+    return store

@@ -14,7 +14,7 @@ from flask import g, redirect, request, session, url_for
 
 from app.auth.credentials import user_for_token
 from app.db import session as db_session
-from app.errors import Problem
+from app.errors import Forbidden, Unauthenticated
 from app.models import Role, User
 
 RANK = {Role.FACT_CHECKER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
@@ -47,7 +47,7 @@ def authenticate() -> User | None:
 def current_user() -> User:
     user = authenticate()
     if user is None:
-        raise Problem(401, "Authentication required.")
+        raise Unauthenticated("Authentication required.")
     return user
 
 
@@ -65,19 +65,13 @@ def require_role(role: Role) -> Callable[[F], F]:
                     if request.headers.get("Authorization")
                     else "Send 'Authorization: Bearer <token>'; `claimdesk users create` gives one."
                 )
-                raise Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="claimdesk"'})
+                raise Unauthenticated(detail)
             if not has_role(user, role):
-                raise Problem(
-                    403, f"This action needs the {role.value} role; you are {user.role.value}."
+                raise Forbidden(
+                    f"This action needs the {role.value} role; you are {user.role.value}."
                 )
             return view(*args, **kwargs)
 
         return cast(F, wrapper)
 
     return decorator
-
-
-def ensure(condition: bool, detail: str) -> None:
-    """Refuse with 403 and a reason a person can act on (e.g. the four-eyes rule)."""
-    if not condition:
-        raise Problem(403, detail)

@@ -1,4 +1,4 @@
-"""The verified claim set: claims whose current verdict is approved and not stale."""
+"""The verified claim set: claims with a verified verdict (``app.workflow.verdicts``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Claim, Evidence, Verdict, VerdictStatus
+from app.models import Claim, Evidence, Verdict
+from app.workflow.verdicts import verified_clause
 
 
 @dataclass(frozen=True)
@@ -23,20 +24,17 @@ class VerifiedClaim:
 class Filters:
     since: datetime | None = None  # approved at or after
     state: str | None = None
-    include_stale: bool = False
 
 
 def verified_claims(session: Session, filters: Filters = Filters()) -> Iterator[VerifiedClaim]:
     query = (
         select(Verdict)
-        .where(Verdict.status == VerdictStatus.APPROVED)
+        .where(verified_clause())
         .options(
             selectinload(Verdict.claim).selectinload(Claim.evidence).selectinload(Evidence.source)
         )
         .order_by(Verdict.claim_id, Verdict.id)
     )
-    if not filters.include_stale:
-        query = query.where(Verdict.stale.is_(False))
     if filters.since is not None:
         query = query.where(Verdict.reviewed_at >= filters.since)
     latest: dict[int, Verdict] = {}

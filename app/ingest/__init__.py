@@ -4,7 +4,8 @@
 - ``claim_key(text)`` / ``best_match(sig, candidates, threshold)`` / ``is_restatement``:
   duplicate clusters (numbers must agree; wording may differ).
 
-``app.ingest.documents`` wires these to the database and settings.
+``app.workflow.documents`` wires these to the database and settings; nothing here imports
+the workflow or the database.
 """
 
 from app.ingest.candidates import DEFAULT_MIN_SCORE, Candidate, extract_candidates

@@ -1,4 +1,4 @@
-"""Closed vocabularies stored as checked strings (the claim state and stance live with the rule)."""
+"""Closed vocabularies stored as checked strings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,20 @@ from enum import StrEnum
 
 from sqlalchemy import Enum
 
-from app.workflow.lifecycle import ClaimState, Stance
+
+class ClaimState(StrEnum):
+    """Derived from the evidence by the lifecycle rule (``app.workflow.lifecycle``)."""
+
+    SUBMITTED = "submitted"
+    SOURCED = "sourced"
+    CORROBORATED = "corroborated"
+    DISPUTED = "disputed"
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    CONTEXT = "context"
 
 
 class Role(StrEnum):

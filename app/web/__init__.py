@@ -10,8 +10,9 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from app.auth.credentials import verify_password
-from app.auth.policy import current_user, require_role
+from app.auth.policy import authenticate, current_user, require_role
 from app.db import session as db_session
+from app.errors import DomainError, status_of
 from app.models import Claim, Role, User
 
 bp = Blueprint("web", __name__, template_folder="templates")
@@ -60,24 +61,15 @@ def index() -> ResponseReturnValue:
     return render_template("index.html", user=current_user(), counts=counts)
 
 
-@bp.get("/archive/<int:capture_id>")
-@require_role(Role.FACT_CHECKER)
-def archived_page(capture_id: int) -> ResponseReturnValue:
-    """The archived copy of a source, for people: sanitised and sandboxed."""
-    from app.archive.sandbox import sandboxed_page
-    from app.models import Capture
-
-    capture = db_session().get(Capture, capture_id)
-    if capture is None:
-        return "No such capture", 404
-    return sandboxed_page(capture)
+@bp.errorhandler(DomainError)
+def _refused(exc: DomainError) -> ResponseReturnValue:
+    """A rule said no: show why, with the status an API client would get."""
+    user = authenticate()
+    return render_template("error.html", message=exc.detail, user=user), status_of(exc)
 
 
 def init_web(app: Flask) -> None:
-    from app.api import bp as api_bp
-
-    csrf.init_app(app)
-    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
+    csrf.init_app(app)  # the API exempts its own blueprint (bearer tokens, never cookies)
     app.register_blueprint(bp)
 
     @app.after_request

@@ -1,14 +1,18 @@
-"""Creating claims: the one path the API, ingest and the CLI share."""
+"""Creating claims (the one path the API, ingest and the CLI share) and guarding writes to them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.errors import Conflict, Stale
 from app.models import Claim, ClaimState, Document, User
-from app.outbox import enqueue
+from app.outbox import CLUSTER_TASK, enqueue
 from app.workflow import events
 
 
@@ -50,5 +54,26 @@ def create_claim(session: Session, new: NewClaim, *, actor: User | None) -> Clai
         actor=actor,
         after={"state": claim.state.value, "text": claim.text},
     )
-    enqueue(session, "claims.assign_cluster", claim.id)
+    enqueue(session, CLUSTER_TASK, claim.id)
     return claim
+
+
+@contextmanager
+def guarded_write(session: Session, claim_id: int, *, versioned: bool) -> Iterator[None]:
+    """A write that lost a race with another write to the same claim is refused, not lost.
+
+    Claims carry an optimistic-lock version; SQLAlchemy raises StaleDataError when another
+    transaction changed the row between our read and our write. ``versioned`` says whether the
+    caller named the version it worked from (then the answer is Stale, else Conflict).
+    """
+    try:
+        yield
+    except StaleDataError:
+        session.rollback()
+        current = session.get(Claim, claim_id)
+        error = Stale if versioned else Conflict
+        raise error(
+            f"Claim {claim_id} was changed by someone else at the same moment; reload it and "
+            "try again.",
+            current_version=current.version if current else None,
+        ) from None

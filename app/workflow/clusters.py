@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.ingest.similarity import ClaimSignature, best_match, claim_key
 from app.models import Claim
 from app.workflow import events
+from config import settings
 
 
 @lru_cache(maxsize=50_000)
@@ -30,7 +30,7 @@ def find_restated(session: Session, claim: Claim) -> Claim | None:
     match = best_match(
         _signature(claim.text),
         ((row.id, _signature(row.text)) for row in rows),
-        threshold=current_app.config["INGEST_CLUSTER_THRESHOLD"],
+        threshold=settings().INGEST_CLUSTER_THRESHOLD,
     )
     return session.get(Claim, match) if match is not None else None
 

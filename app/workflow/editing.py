@@ -3,11 +3,9 @@
 Public interface::
 
     EDITABLE                                      the fields an edit may change
-    check_version(claim, if_match) -> None        412 (with current_version) when stale
-    parse_if_match(header) -> int | None
+    check_version(claim, expected, required=) -> None   Stale / VersionRequired
     changes_meaning(old_text, new_text) -> bool
     edit_claim(session, claim, user, changes, *, as_editor) -> Claim
-    revisions(claim) -> list[dict]                every text the claim has had, oldest first
 
 Who may edit: the holder of the claim's lease, or an editor (SPEC §2).
 
@@ -28,12 +26,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.errors import Problem
+from app.errors import Forbidden, Stale, VersionRequired
 from app.ingest.similarity import claim_key, similarity
 from app.models import Claim, User
-from app.outbox import enqueue
+from app.outbox import CLUSTER_TASK, enqueue
 from app.workflow import events
-from app.workflow.queue import holds_lease
+from app.workflow.leases import holds_lease
 from app.workflow.staleness import mark_verdict_stale
 
 EDITABLE = ("text", "speaker", "tags")
@@ -54,39 +52,23 @@ _NEGATIONS = frozenset(
     ]
 )
 _WORD = re.compile(r"[0-9a-z]+(?:'[a-z]+)?")
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
-
-
-def parse_if_match(header: str | None) -> int | None:
-    if header is None:
-        return None
-    match = _ETAG.match(header)
-    if match is None:
-        raise Problem(
-            400,
-            f"If-Match must be the claim's version as its ETag gives it, e.g. '\"3\"'; "
-            f"got {header!r}.",
-        )
-    return int(match.group(1))
 
 
 def check_version(claim: Claim, expected: int | None, *, required: bool = False) -> None:
-    """412 when the client's version is not the claim's; 428 when one is required but missing."""
+    """Stale when the client's version is not the claim's; VersionRequired when one is required
+    but missing (an edit must never overwrite a change its author has not seen)."""
     if expected is None:
         if required:
-            raise Problem(
-                428,
-                f'Send If-Match with the claim\'s version (its ETag, now "{claim.version}") so '
-                "an edit never overwrites a change you have not seen.",
+            raise VersionRequired(
+                f"Say which version of claim {claim.id} you are changing (it is now at "
+                f"{claim.version}), so an edit never overwrites a change you have not seen.",
                 current_version=claim.version,
             )
         return
     if expected != claim.version:
-        raise Problem(
-            412,
+        raise Stale(
             f"Claim {claim.id} is at version {claim.version}, not {expected}: someone changed it "
-            "since you loaded it. Reload it, reapply your change and send If-Match with the new "
-            "version.",
+            "since you loaded it. Reload it and reapply your change to the new version.",
             current_version=claim.version,
         )
 
@@ -117,8 +99,7 @@ def edit_claim(
     session: Session, claim: Claim, user: User, changes: dict[str, Any], *, as_editor: bool
 ) -> Claim:
     if not as_editor and not holds_lease(claim, user):
-        raise Problem(
-            403,
+        raise Forbidden(
             f"Only the fact-checker holding claim {claim.id}'s lease, or an editor, may edit it. "
             "Take it with POST /api/v1/queue/next or ask an editor to assign it to you.",
         )
@@ -147,7 +128,7 @@ def edit_claim(
         meaning_changed=meaning,
     )
     if "text" in after:
-        enqueue(session, "claims.assign_cluster", claim.id)  # the new wording may restate another
+        enqueue(session, CLUSTER_TASK, claim.id)  # the new wording may restate another
     if meaning:
         mark_verdict_stale(
             session,
@@ -156,29 +137,3 @@ def edit_claim(
             actor=user,
         )
     return claim
-
-
-def revisions(claim: Claim) -> list[dict[str, Any]]:
-    """Every version of the text, from the ``created`` and ``edited`` events."""
-    out: list[dict[str, Any]] = []
-    for event in claim.events:
-        after = event.after or {}
-        if event.kind == "created" and "text" in after:
-            out.append(
-                {
-                    "text": after["text"],
-                    "at": event.at,
-                    "actor_id": event.actor_id,
-                    "meaning_changed": None,
-                }
-            )
-        elif event.kind == "edited" and "text" in after:
-            out.append(
-                {
-                    "text": after["text"],
-                    "at": event.at,
-                    "actor_id": event.actor_id,
-                    "meaning_changed": event.detail.get("meaning_changed"),
-                }
-            )
-    return out

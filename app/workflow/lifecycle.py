@@ -14,7 +14,7 @@ quote was found in the archived text. Then, in order of precedence:
 
 Public interface::
 
-    ClaimState, Stance                      StrEnums stored in the database as their values
+    ClaimState, Stance                      (re-exported from app.models.enums)
     EvidenceFacts(stance, publisher, archived, quote=None, quote_found=None)
     unusable_reason(e) -> str | None        None when usable, else a sentence saying why not
     is_usable(e) -> bool
@@ -30,20 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-
-class ClaimState(StrEnum):
-    SUBMITTED = "submitted"
-    SOURCED = "sourced"
-    CORROBORATED = "corroborated"
-    DISPUTED = "disputed"
-
-
-class Stance(StrEnum):
-    SUPPORTS = "supports"
-    REFUTES = "refutes"
-    CONTEXT = "context"
+from app.models.enums import ClaimState, Stance
 
 
 @dataclass(frozen=True)

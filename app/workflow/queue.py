@@ -31,17 +31,18 @@ import binascii
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
-from flask import current_app
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.errors import Problem
+from app.errors import Conflict, Forbidden, Invalid
 from app.models import Claim, ClaimState, User, Verdict, VerdictStatus
 from app.workflow import events
+from app.workflow.leases import holds_lease, lease_length
+from app.workflow.verdicts import verified_clause
 
 QUEUE_ORDER = (Claim.priority.desc(), Claim.id.asc())
 _CANDIDATES = 8  # rows tried per take on the conditional-update path
@@ -50,33 +51,13 @@ _CANDIDATES = 8  # rows tried per take on the conditional-update path
 def is_open() -> ColumnElement[bool]:
     blocking = exists().where(
         Verdict.claim_id == Claim.id,
-        or_(
-            Verdict.status == VerdictStatus.PROPOSED,
-            and_(Verdict.status == VerdictStatus.APPROVED, Verdict.stale.is_(False)),
-        ),
+        or_(Verdict.status == VerdictStatus.PROPOSED, verified_clause()),
     )
     return ~blocking
 
 
 def is_free(now: datetime) -> ColumnElement[bool]:
     return or_(Claim.assignee_id.is_(None), Claim.lease_expires_at < now)
-
-
-def lease_length() -> timedelta:
-    return timedelta(minutes=current_app.config["LEASE_MINUTES"])
-
-
-def holds_lease(claim: Claim, user: User, now: datetime | None = None) -> bool:
-    if claim.assignee_id != user.id:
-        return False
-    return claim.lease_expires_at is None or claim.lease_expires_at > (now or utcnow())
-
-
-def leased_to_other(claim: Claim, user: User, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    if claim.assignee_id is None or claim.assignee_id == user.id:
-        return False
-    return claim.lease_expires_at is None or claim.lease_expires_at > now
 
 
 def _lease_state(claim: Claim) -> dict[str, object]:
@@ -126,8 +107,7 @@ def take_next(session: Session, user: User) -> Claim | None:
 def renew(session: Session, claim: Claim, user: User) -> Claim:
     """Extend the caller's lease by LEASE_MINUTES from now."""
     if claim.assignee_id != user.id:
-        raise Problem(
-            409,
+        raise Conflict(
             f"You do not hold claim {claim.id}"
             + (f"; user {claim.assignee_id} does." if claim.assignee_id else ".")
             + " Take a claim with POST /api/v1/queue/next.",
@@ -135,7 +115,7 @@ def renew(session: Session, claim: Claim, user: User) -> Claim:
     if not holds_lease(claim, user) and not session.scalar(
         select(is_open()).where(Claim.id == claim.id)
     ):
-        raise Problem(409, f"Claim {claim.id} is no longer in the queue; nothing to renew.")
+        raise Conflict(f"Claim {claim.id} is no longer in the queue; nothing to renew.")
     before = _lease_state(claim)
     claim.lease_expires_at = utcnow() + lease_length()
     events.record(
@@ -148,10 +128,9 @@ def renew(session: Session, claim: Claim, user: User) -> Claim:
 def release(session: Session, claim: Claim, user: User, *, as_editor: bool = False) -> Claim:
     """Give the claim back to the queue (its holder, or an editor for anyone)."""
     if claim.assignee_id is None:
-        raise Problem(409, f"Claim {claim.id} is not leased to anybody.")
+        raise Conflict(f"Claim {claim.id} is not leased to anybody.")
     if claim.assignee_id != user.id and not as_editor:
-        raise Problem(
-            403,
+        raise Forbidden(
             f"Claim {claim.id} is leased to user {claim.assignee_id}; only they or an editor "
             "may release it.",
         )
@@ -168,10 +147,8 @@ def release(session: Session, claim: Claim, user: User, *, as_editor: bool = Fal
 def assign(session: Session, claim: Claim, editor: User, assignee: User | None) -> Claim:
     """An editor hands the claim to ``assignee`` under a fresh lease (None: unassign)."""
     if assignee is not None and not assignee.is_active:
-        raise Problem(
-            422,
-            f"User {assignee.id} is deactivated and cannot be assigned claims.",
-            errors=[{"field": "user_id", "message": "user is deactivated"}],
+        raise Invalid(
+            f"User {assignee.id} is deactivated and cannot be assigned claims.", field="user_id"
         )
     before = _lease_state(claim)
     claim.assignee_id = assignee.id if assignee else None
@@ -211,9 +188,7 @@ def decode_cursor(cursor: str) -> tuple[float, int]:
         return priority, claim_id
     except (ValueError, TypeError, binascii.Error):
         message = "not a cursor this API gave out; use next_cursor of the previous page"
-        raise Problem(
-            422, f"cursor: {message}.", errors=[{"field": "cursor", "message": message}]
-        ) from None
+        raise Invalid(f"cursor: {message}.", field="cursor") from None
 
 
 def _verdict_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -3,7 +3,6 @@ captures calls ``recompute_state``, and every change of state is an event."""
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
 
@@ -11,6 +10,7 @@ from app.models import Capture, CaptureStatus, Claim, Evidence, User
 from app.workflow import events
 from app.workflow.lifecycle import EvidenceFacts, StateExplanation, explain_state
 from app.workflow.staleness import mark_verdict_stale
+from config import settings
 
 
 def evidence_facts(session: Session, claim: Claim) -> list[tuple[Evidence, EvidenceFacts]]:
@@ -44,9 +44,14 @@ def evidence_facts(session: Session, claim: Claim) -> list[tuple[Evidence, Evide
     ]
 
 
-def explain(session: Session, claim: Claim) -> StateExplanation:
-    facts = [f for _, f in evidence_facts(session, claim)]
-    return explain_state(facts, min_sources=current_app.config["CORROBORATION_MIN_SOURCES"])
+def explain(
+    session: Session,
+    claim: Claim,
+    facts: list[tuple[Evidence, EvidenceFacts]] | None = None,
+) -> StateExplanation:
+    """The lifecycle rule applied to the claim's evidence (``facts`` if already read)."""
+    items = facts if facts is not None else evidence_facts(session, claim)
+    return explain_state([f for _, f in items], min_sources=settings().CORROBORATION_MIN_SOURCES)
 
 
 def recompute_state(

@@ -7,6 +7,8 @@ Public interface::
     scale() -> dict[str, int | None]    the configured RATING_SCALE
     pending(claim) -> Verdict | None    the proposal awaiting an editor
     standing(claim) -> Verdict | None   the approved verdict in force (stale or not)
+    verified(claim) -> Verdict | None   the approved, non-stale verdict: THE definition
+    is_verified(verdict), verified_clause()   the same rule for one row, and in SQL
     propose(session, claim, user, rating, rationale) -> Verdict
     approve(session, claim, editor, note) -> Verdict
     reject(session, claim, editor, note) -> Verdict
@@ -26,30 +28,29 @@ Decisions:
 
 from __future__ import annotations
 
-from flask import current_app
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.errors import Problem
+from app.errors import Conflict, Forbidden, Invalid
 from app.models import Claim, ClaimState, User, Verdict, VerdictStatus
 from app.workflow import events
-from app.workflow.queue import leased_to_other
+from app.workflow.leases import leased_to_other
 from app.workflow.ratings import parse_scale, rating_value
+from config import settings
 
 RATEABLE_STATES = frozenset({ClaimState.CORROBORATED, ClaimState.DISPUTED})
 
 
 def scale() -> dict[str, int | None]:
-    return parse_scale(current_app.config["RATING_SCALE"])
+    return parse_scale(settings().RATING_SCALE)
 
 
 def _check_rating(rating: str) -> None:
     try:
         rating_value(scale(), rating)
     except ValueError as exc:
-        raise Problem(
-            422, f"rating: {exc}", errors=[{"field": "rating", "message": str(exc)}]
-        ) from None
+        raise Invalid(f"rating: {exc}", field="rating") from None
 
 
 def pending(claim: Claim) -> Verdict | None:
@@ -57,7 +58,27 @@ def pending(claim: Claim) -> Verdict | None:
 
 
 def standing(claim: Claim) -> Verdict | None:
+    """The approved verdict in force, stale or not (superseded ones no longer count)."""
     return next((v for v in reversed(claim.verdicts) if v.status is VerdictStatus.APPROVED), None)
+
+
+# "Verified" has one definition, used by the claim view, the queue, exports and pages: an
+# approved verdict (not superseded by a later one) that is not stale.
+
+
+def is_verified(verdict: Verdict) -> bool:
+    return verdict.status is VerdictStatus.APPROVED and not verdict.stale
+
+
+def verified(claim: Claim) -> Verdict | None:
+    """The verdict that makes the claim verified (publishable), if one does."""
+    current = standing(claim)
+    return current if current is not None and is_verified(current) else None
+
+
+def verified_clause() -> ColumnElement[bool]:
+    """SQL: this Verdict row makes its claim verified (the SQL twin of ``is_verified``)."""
+    return and_(Verdict.status == VerdictStatus.APPROVED, Verdict.stale.is_(False))
 
 
 def _snapshot(v: Verdict) -> dict[str, object]:
@@ -66,28 +87,24 @@ def _snapshot(v: Verdict) -> dict[str, object]:
 
 def propose(session: Session, claim: Claim, user: User, rating: str, rationale: str) -> Verdict:
     if claim.state not in RATEABLE_STATES:
-        raise Problem(
-            409,
+        raise Conflict(
             f"Claim {claim.id} is {claim.state.value}; a verdict can be proposed only on a "
             "corroborated or disputed claim. Add usable evidence first.",
         )
     if leased_to_other(claim, user):
-        raise Problem(
-            409,
+        raise Conflict(
             f"Claim {claim.id} is leased to user {claim.assignee_id} until "
             f"{claim.lease_expires_at}; they (or an editor) propose its verdict.",
         )
     waiting = pending(claim)
     if waiting is not None:
-        raise Problem(
-            409,
+        raise Conflict(
             f"Verdict {waiting.id} on claim {claim.id} is awaiting an editor's review; it must be "
             "approved or rejected before another is proposed.",
         )
     current = standing(claim)
     if current is not None and not current.stale:
-        raise Problem(
-            409,
+        raise Conflict(
             f"Claim {claim.id} already has approved verdict {current.id}; an editor can correct "
             f"it with POST /api/v1/claims/{claim.id}/verdict/correct.",
         )
@@ -120,14 +137,13 @@ def propose(session: Session, claim: Claim, user: User, rating: str, rationale: 
 def _pending_or_409(claim: Claim) -> Verdict:
     verdict = pending(claim)
     if verdict is None:
-        raise Problem(409, f"No verdict on claim {claim.id} is awaiting review; propose one first.")
+        raise Conflict(f"No verdict on claim {claim.id} is awaiting review; propose one first.")
     return verdict
 
 
 def _not_own(verdict: Verdict, editor: User, action: str) -> None:
     if verdict.proposed_by_id == editor.id:
-        raise Problem(
-            403,
+        raise Forbidden(
             f"You proposed verdict {verdict.id}, so you cannot {action} it: another editor must "
             "review it (four-eyes rule).",
         )
@@ -137,8 +153,7 @@ def approve(session: Session, claim: Claim, editor: User, note: str | None) -> V
     verdict = _pending_or_409(claim)
     _not_own(verdict, editor, "approve")
     if claim.state is not verdict.claim_state:
-        raise Problem(
-            409,
+        raise Conflict(
             f"Claim {claim.id} changed from {verdict.claim_state.value} to {claim.state.value} "
             f"since verdict {verdict.id} was proposed; reject it so a verdict can be proposed on "
             "the current evidence.",
@@ -200,10 +215,9 @@ def correct(
 ) -> Verdict:
     current = standing(claim)
     if current is None:
-        raise Problem(409, f"Claim {claim.id} has no approved verdict to correct.")
+        raise Conflict(f"Claim {claim.id} has no approved verdict to correct.")
     if current.stale:
-        raise Problem(
-            409,
+        raise Conflict(
             f"Approved verdict {current.id} is stale ({current.stale_reason}); propose a new "
             "verdict on the current evidence instead of correcting the old one.",
         )
@@ -249,7 +263,7 @@ def apply_to_cluster(session: Session, claim: Claim, editor: User) -> list[Verdi
 
     source = standing(claim)
     if source is None or source.stale:
-        raise Problem(409, f"Claim {claim.id} has no standing approved verdict to apply.")
+        raise Conflict(f"Claim {claim.id} has no standing approved verdict to apply.")
     _not_own(source, editor, "apply")
     members = session.scalars(
         select(Claim)

@@ -1,5 +1,5 @@
-"""Fixtures for the archive unit tests: one hostile server per session, reset for each test;
-an HTTPS one with a throwaway CA for the TLS tests."""
+"""Fixtures for the archive toolkit tests: an HTTPS hostile server with a throwaway CA for the
+TLS tests (the plain one is ``hostile_server``/``web`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.hostile_server import HOSTS, HostileServer
-
-
-@pytest.fixture(scope="session")
-def hostile_server() -> Iterator[HostileServer]:
-    with HostileServer() as server:
-        yield server
-
-
-@pytest.fixture()
-def web(hostile_server: HostileServer) -> HostileServer:
-    """The hostile server with no hits counted and no mutable pages set."""
-    hostile_server.reset()
-    return hostile_server
+from tests.support.hostile_server import HOSTS, HostileServer
 
 
 @dataclass(frozen=True)

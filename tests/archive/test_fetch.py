@@ -29,7 +29,7 @@ from app.archive.fetch import (
 )
 from app.archive.types import FetchError, FetchResult
 from tests.archive.conftest import TLS_NAME, TLSContexts
-from tests.hostile_server import (
+from tests.support.hostile_server import (
     HOSTS,
     PDF_SENTENCE,
     QUOTE,

@@ -1,15 +1,15 @@
-"""Archive tasks (queue ``archive``): thin wrappers that take ids; the work is in app.archive."""
+"""Archive tasks (queue ``archive``): thin wrappers that take ids; the work is in
+``app.workflow.archiving``."""
 
 from __future__ import annotations
 
 from celery import Task, shared_task
-from flask import current_app
 from sqlalchemy.exc import OperationalError
 
-from app.archive.pipeline import run_capture, sweep
-from app.archive.rechecks import schedule_rechecks
 from app.db import session
-from app.outbox import enqueue
+from app.outbox import CAPTURE_TASK, enqueue_capture
+from app.workflow.archiving import run_capture, sweep
+from app.workflow.rechecks import schedule_rechecks
 
 # Far below ARCHIVE_STUCK_SECONDS, so the sweeper never hands out a capture still running.
 SOFT_LIMIT, HARD_LIMIT = 120, 180
@@ -17,11 +17,11 @@ SOFT_LIMIT, HARD_LIMIT = 120, 180
 
 @shared_task(
     bind=True,
-    name="archive.capture",
+    name=CAPTURE_TASK,
     acks_late=True,
     soft_time_limit=SOFT_LIMIT,
     time_limit=HARD_LIMIT,
-    # Only infrastructure hiccups retry here; fetch failures are judged by the pipeline.
+    # Only infrastructure hiccups retry here; fetch failures are judged by the workflow.
     autoretry_for=(OperationalError,),
     retry_backoff=2,
     retry_backoff_max=120,
@@ -29,7 +29,7 @@ SOFT_LIMIT, HARD_LIMIT = 120, 180
     max_retries=5,
 )
 def capture(self: Task, capture_id: int) -> str:
-    outcome = run_capture(capture_id)
+    outcome = run_capture(session(), capture_id)
     if outcome.retry_in is not None:
         # The capture is back to pending in the database, so if this message is lost the
         # sweeper re-sends it; attempts are counted in the database, not by Celery.
@@ -40,9 +40,9 @@ def capture(self: Task, capture_id: int) -> str:
 @shared_task(name="archive.sweep", ignore_result=True)
 def sweep_captures() -> int:
     s = session()
-    ids = sweep(s, current_app.config)
+    ids = sweep(s)
     for capture_id in ids:
-        enqueue(s, "archive.capture", capture_id, queue="archive")
+        enqueue_capture(s, capture_id)
     s.commit()
     return len(ids)
 
@@ -50,6 +50,6 @@ def sweep_captures() -> int:
 @shared_task(name="archive.schedule_rechecks", ignore_result=True)
 def recheck_sources() -> int:
     s = session()
-    ids = schedule_rechecks(s, current_app.config)
+    ids = schedule_rechecks(s)
     s.commit()
     return len(ids)

@@ -7,11 +7,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db import session
+from app.outbox import CLUSTER_TASK
 from app.workflow.clusters import assign_cluster
 
 
 @shared_task(
-    name="claims.assign_cluster",
+    name=CLUSTER_TASK,
     ignore_result=True,
     acks_late=True,
     # StaleDataError: the claim changed under us (an archive recorded, an edit); the task is

@@ -7,7 +7,7 @@ from flask import current_app
 
 from app.db import get_db, session
 from app.outbox import dispatch
-from app.workflow.idempotency import purge_expired
+from app.workflow.housekeeping import purge_expired_idempotency_keys
 
 
 @shared_task(name="maintenance.drain_outbox", ignore_result=True)
@@ -19,6 +19,6 @@ def drain_outbox() -> int:
 @shared_task(name="maintenance.purge_idempotency_keys", ignore_result=True)
 def purge_idempotency_keys() -> int:
     s = session()
-    purged = purge_expired(s)
+    purged = purge_expired_idempotency_keys(s)
     s.commit()
     return purged
