@@ -185,6 +185,26 @@ def export(fmt: str, output: Path | None, since: Any, state: str | None) -> None
     s.commit()
 
 
+# --- audit -----------------------------------------------------------------------------------
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk every claim's event chain; exit 1 naming the first event that does not match."""
+    from app.workflow.audit import verify_chains
+
+    checked, mismatch = verify_chains(session())
+    if mismatch is not None:
+        click.echo(f"audit chain broken at {mismatch}", err=True)
+        sys.exit(1)
+    click.echo(f"audit chains intact: {checked} events checked")
+
+
 def _stdout() -> Any:
     import contextlib
 

@@ -25,6 +25,7 @@ from app.migrate import upgrade
 from app.models import Role, User
 from tests import factories
 from tests.support.backends import broker_url, database_url, truncate_all
+from tests.support.desk import Desk
 from tests.support.hostile_server import HostileServer
 
 LOCAL_HOSTS = "127.0.0.2,127.0.0.3"
@@ -182,3 +183,8 @@ def worker_env(config: dict[str, Any]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update({k: str(v) for k, v in config.items() if v is not None})
     return env
+
+
+@pytest.fixture()
+def desk(app: Flask, client: FlaskClient, db: Session) -> Desk:
+    return Desk(app, client, db)

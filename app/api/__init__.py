@@ -13,9 +13,27 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
+def unstorable(text: str) -> str | None:
+    """Why ``text`` cannot be stored as it is (NUL, or a lone surrogate that has no UTF-8
+    form), or None. Postgres refuses both; SQLite would store what no reader can decode."""
+    if "\x00" in text:
+        return "must not contain NUL (\\u0000) characters"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text (a lone surrogate such as \\ud800 is not)"
+    return None
+
+
 @bp.before_request
-def _check_body() -> None:
-    """Malformed or mistyped bodies get a precise 4xx before any validation runs."""
+def _check_input() -> None:
+    """Malformed, mistyped or unstorable input gets a precise 4xx before anything runs, so no
+    stored value can later make a page or a list unreadable."""
+    for name, value in request.args.items(multi=True):
+        problem = unstorable(name) or unstorable(value)
+        if problem is not None:
+            detail = f"query parameter {name!r}: {problem}"
+            raise Problem(422, detail, errors=[{"field": name, "message": problem}])
     if request.method not in _BODY_METHODS:
         return
     raw = request.get_data(cache=True)
@@ -29,17 +47,19 @@ def _check_body() -> None:
         body = request.get_json(force=False, silent=False)
     except Exception:
         raise Problem(400, "The request body is not valid JSON.") from None
-    field = _nul_field(body)
-    if field is not None:
-        # Postgres text cannot hold NUL; refuse it here rather than fail at the database.
-        detail = f"{field or 'body'}: text must not contain NUL (\\u0000) characters"
-        raise Problem(422, detail, errors=[{"field": field, "message": detail}])
+    found = _unstorable_field(body)
+    if found is not None:
+        field, problem = found
+        detail = f"{field or 'body'}: text {problem}"
+        raise Problem(422, detail, errors=[{"field": field, "message": problem}])
 
 
-def _nul_field(value: Any, path: str = "") -> str | None:
-    """The path of the first string in a JSON document that contains a NUL character."""
+def _unstorable_field(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The path of the first string (value or key) in a JSON document that cannot be stored,
+    and why."""
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        problem = unstorable(value)
+        return (path, problem) if problem else None
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
@@ -47,9 +67,10 @@ def _nul_field(value: Any, path: str = "") -> str | None:
     else:
         return None
     for key, item in items:
-        if isinstance(key, str) and "\x00" in key:
-            return f"{path}.{key}".strip(".")
-        found = _nul_field(item, f"{path}.{key}".strip("."))
+        here = f"{path}.{key}".strip(".")
+        if isinstance(key, str) and (problem := unstorable(key)):
+            return here, problem
+        found = _unstorable_field(item, here)
         if found is not None:
             return found
     return None

@@ -15,6 +15,9 @@ from app.api.schemas.claims import (
     ClaimEdit,
     ClaimPage,
     ClaimQuery,
+    EventOut,
+    EventPage,
+    EventQuery,
 )
 from app.api.serialize import claim_detail, claim_out
 from app.api.spec import ProblemModel, spec
@@ -26,7 +29,7 @@ from app.workflow.claims import NewClaim, create_claim, guarded_write
 from app.workflow.editing import edit_claim
 from app.workflow.lookup import load
 from app.workflow.queue import ClaimFilters, list_claims
-from app.workflow.reading import claim_view
+from app.workflow.reading import claim_view, events_page
 
 _AUTH = {"HTTP_401": ProblemModel, "HTTP_403": ProblemModel}
 
@@ -123,14 +126,37 @@ def get_claim(claim_id: int) -> Response:
     tags=["claims"],
 )
 def edit(claim_id: int, json: ClaimEdit) -> Response:
-    """Change the wording, speaker or tags. Needs `If-Match: "<version>"` and the claim's lease
-    (or the editor role). A change of meaning makes an approved verdict stale."""
+    """Change the wording, speaker, tags, claim date or appearance URL. Needs
+    `If-Match: "<version>"` and the claim's lease (or the editor role). Any change of wording
+    after approval makes the verdict stale; the other fields do not."""
     s = session()
     claim = load(s, Claim, claim_id)
     if_match(claim, required=True)
     user = current_user()
     changes = {f: getattr(json, f) for f in json.model_fields_set}
+    if changes.get("appearance_url") is not None:
+        changes["appearance_url"] = str(changes["appearance_url"])
     with guarded_write(s, claim_id, versioned=True):
         edit_claim(s, claim, user, changes, as_editor=has_role(user, Role.EDITOR))
         s.commit()
     return detail_response(claim)
+
+
+@bp.get("/claims/<int(min=1, max=2147483647):claim_id>/events")
+@require_role(Role.FACT_CHECKER)
+@spec.validate(
+    query=EventQuery,
+    resp=Resp(HTTP_200=EventPage, HTTP_404=ProblemModel, HTTP_422=ProblemModel, **_AUTH),
+    tags=["claims"],
+)
+def events(claim_id: int, query: EventQuery) -> Response:
+    """The claim's audit trail, oldest first, one page at a time."""
+    s = session()
+    claim = load(s, Claim, claim_id)
+    page, after = events_page(s, claim.id, int(query.cursor or 0), query.limit)
+    return json_response(
+        EventPage(
+            events=[EventOut.model_validate(e, from_attributes=True) for e in page],
+            next_cursor=str(after) if after is not None else None,
+        )
+    )

@@ -11,7 +11,7 @@ from app.api.responses import sent_if_match
 from app.api.schemas.evidence import EvidenceCreate, EvidenceOut
 from app.api.schemas.sources import capture_out, source_brief
 from app.api.spec import ProblemModel, spec
-from app.auth.policy import current_user, require_role
+from app.auth.policy import current_user, has_role, require_role
 from app.db import session
 from app.models import Capture, Claim, Evidence, Role
 from app.workflow.citing import cite
@@ -41,18 +41,34 @@ def evidence_out(evidence: Evidence, capture: Capture | None) -> EvidenceOut:
 @spec.validate(
     json=EvidenceCreate,
     resp=Resp(
-        HTTP_202=EvidenceOut, HTTP_401=ProblemModel, HTTP_404=ProblemModel, HTTP_422=ProblemModel
+        HTTP_200=EvidenceOut,
+        HTTP_202=EvidenceOut,
+        HTTP_401=ProblemModel,
+        HTTP_403=ProblemModel,
+        HTTP_404=ProblemModel,
+        HTTP_409=ProblemModel,
+        HTTP_422=ProblemModel,
     ),
     tags=["evidence"],
 )
 def add_evidence(claim_id: int, json: EvidenceCreate) -> Response:
-    """Cite a source for the claim. The source is archived in the background."""
+    """Cite a source for the claim; 202 while the source is archived in the background. Citing
+    the same source with the same stance again returns the existing item (200)."""
     s = session()
     claim = load(s, Claim, claim_id)
     # A worker recording an archive for this claim at the same moment wins; the caller retries.
+    user = current_user()
     with guarded_write(s, claim_id, versioned=sent_if_match()):
-        evidence, capture = cite(s, claim, json.url, json.stance, json.quote, actor=current_user())
+        cited = cite(
+            s,
+            claim,
+            json.url,
+            json.stance,
+            json.quote,
+            actor=user,
+            as_editor=has_role(user, Role.EDITOR),
+        )
         s.commit()
-    resp = jsonify(evidence_out(evidence, capture).model_dump(mode="json"))
-    resp.status_code = 202
+    resp = jsonify(evidence_out(cited.evidence, cited.capture).model_dump(mode="json"))
+    resp.status_code = 202 if cited.created else 200
     return resp

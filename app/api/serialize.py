@@ -7,6 +7,7 @@ from app.api.schemas.claims import (
     ClaimEvidence,
     ClaimOut,
     EventOut,
+    ExportRunOut,
     RevisionOut,
     VerdictOut,
 )
@@ -50,4 +51,6 @@ def claim_detail(view: ClaimView) -> ClaimDetail:
         verdicts=[verdict_out(v) for v in view.verdicts],
         revisions=[RevisionOut.model_validate(r, from_attributes=True) for r in view.revisions],
         events=[EventOut.model_validate(e, from_attributes=True) for e in view.events],
+        events_next_cursor=str(view.events_next) if view.events_next is not None else None,
+        exports=[ExportRunOut.model_validate(r, from_attributes=True) for r in view.exports],
     )

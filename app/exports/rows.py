@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Claim, Evidence, Verdict
-from app.workflow.verdicts import verified_clause
+from app.workflow.verified import verified_clause
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,11 @@ class VerifiedClaim:
 class Filters:
     since: datetime | None = None  # approved at or after
     state: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        """The filters that were set, as an export run records them."""
+        values = {"since": iso(self.since), "state": self.state}
+        return {k: v for k, v in values.items() if v is not None}
 
 
 def verified_claims(session: Session, filters: Filters = Filters()) -> Iterator[VerifiedClaim]:

@@ -5,6 +5,7 @@ from app.models.documents import Document
 from app.models.enums import (
     CapturePurpose,
     CaptureStatus,
+    ClaimClosure,
     ClaimState,
     Role,
     SourceHealth,
@@ -13,6 +14,7 @@ from app.models.enums import (
 )
 from app.models.events import Event
 from app.models.evidence import Evidence
+from app.models.exports import ExportedClaim, ExportRun
 from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import OutboxMessage
 from app.models.sources import Capture, Source
@@ -25,10 +27,13 @@ __all__ = [
     "CapturePurpose",
     "CaptureStatus",
     "Claim",
+    "ClaimClosure",
     "ClaimState",
     "Document",
     "Event",
     "Evidence",
+    "ExportRun",
+    "ExportedClaim",
     "IdempotencyRecord",
     "OutboxMessage",
     "Role",

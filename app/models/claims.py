@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
-from app.models.enums import ClaimState, checked
+from app.models.enums import ClaimClosure, ClaimState, checked
 
 if TYPE_CHECKING:
     from app.models.documents import Document
@@ -63,6 +63,9 @@ class Claim(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Set when an editor closes the claim (rejected) or it is withdrawn; None while it is open.
+    closed_as: Mapped[ClaimClosure | None] = mapped_column(checked(ClaimClosure, "claim_closure"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     document: Mapped[Document | None] = relationship(back_populates="claims")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -72,8 +75,10 @@ class Claim(Base):
     verdicts: Mapped[list[Verdict]] = relationship(
         back_populates="claim", order_by="Verdict.id", cascade="all, delete-orphan"
     )
+    # The audit trail is append-only: a claim with events is never deleted (it is withdrawn),
+    # so no cascade; the database refuses the delete (ON DELETE RESTRICT).
     events: Mapped[list[Event]] = relationship(
-        back_populates="claim", order_by="Event.id", cascade="all, delete-orphan"
+        back_populates="claim", order_by="Event.seq", passive_deletes="all"
     )
 
     # Optimistic locking: SQLAlchemy adds "AND version = :old" to every UPDATE.

@@ -47,6 +47,13 @@ class SourceHealth(StrEnum):
     DRIFTED = "drifted"  # content changed since it was archived
 
 
+class ClaimClosure(StrEnum):
+    """Why a claim left the desk without a verdict (editors reopen it)."""
+
+    REJECTED = "rejected"  # an editor decided it gets no verdict (out of scope, not checkable)
+    WITHDRAWN = "withdrawn"  # taken back, e.g. entered by mistake; claims are never deleted
+
+
 class VerdictStatus(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
@@ -71,6 +78,7 @@ def checked(enum_cls: type[StrEnum], name: str) -> Enum:
 __all__ = [
     "CapturePurpose",
     "CaptureStatus",
+    "ClaimClosure",
     "ClaimState",
     "Role",
     "SourceHealth",

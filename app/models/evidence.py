@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -19,6 +19,10 @@ class Evidence(Base):
     """A claim cites a source with a stance, optionally quoting it."""
 
     __tablename__ = "evidence"
+    # One item per claim, source and stance: citing again finds the existing item.
+    __table_args__ = (
+        UniqueConstraint("claim_id", "source_id", "stance", name="claim_source_stance"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)

@@ -35,9 +35,13 @@ class Verdict(Base):
     review_note: Mapped[str | None] = mapped_column(Text)
     stale: Mapped[bool] = mapped_column(default=False)
     stale_reason: Mapped[str | None] = mapped_column(Text)
-    # A correction replaces an approved verdict; the old one stays, superseded.
+    # A correction is proposed against an approved verdict; once another editor approves it,
+    # the old one stays in the history, superseded.
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"))
     correction_note: Mapped[str | None] = mapped_column(Text)
+    # A proposal copied from a restatement's verdict ("from cluster of #N"); it goes stale when
+    # the verdict it was copied from does.
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"), index=True)
 
     claim: Mapped[Claim] = relationship(back_populates="verdicts")
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])

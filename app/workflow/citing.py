@@ -6,6 +6,7 @@ through the outbox, so it is sent only if this transaction commits.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -14,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from app.archive.urls import host_of, normalise_url
 from app.db import utcnow
-from app.errors import Invalid
+from app.errors import Conflict, Invalid
 from app.models import Capture, CaptureStatus, Claim, Evidence, Source, Stance, User
 from app.outbox import enqueue_capture
 from app.workflow import events
+from app.workflow.leases import ensure_may_write
 from app.workflow.publishers import publisher_of
 from app.workflow.quoting import check_quote
 from app.workflow.state import recompute_state
@@ -68,6 +70,23 @@ def ensure_capture(session: Session, source: Source) -> tuple[Capture, bool]:
     return capture, True
 
 
+@dataclass(frozen=True)
+class Cited:
+    evidence: Evidence
+    capture: Capture
+    created: bool  # False: the claim already cited this source with this stance
+
+
+def _existing(session: Session, claim: Claim, source: Source, stance: Stance) -> Evidence | None:
+    return session.scalar(
+        select(Evidence).where(
+            Evidence.claim_id == claim.id,
+            Evidence.source_id == source.id,
+            Evidence.stance == stance,
+        )
+    )
+
+
 def cite(
     session: Session,
     claim: Claim,
@@ -76,25 +95,52 @@ def cite(
     quote: str | None,
     *,
     actor: User | None,
-) -> tuple[Evidence, Capture]:
-    """Add evidence to ``claim``; returns it with the capture that archives its source.
+    as_editor: bool = False,
+) -> Cited:
+    """Add evidence to ``claim``, with the capture that archives its source.
 
-    Invalid when the URL cannot be archived at all (scheme, host).
+    One item per claim, source and stance: citing the same source with the same stance again
+    (one after the other, or at the same instant) returns the existing item. Invalid when the
+    URL cannot be archived at all (scheme, host); Conflict on a closed claim; Forbidden while
+    someone else holds the claim's lease (editors may step in).
     """
+    if claim.closed_as is not None:
+        raise Conflict(
+            f"Claim {claim.id} is closed ({claim.closed_as.value}); an editor can reopen it."
+        )
+    if actor is not None:
+        ensure_may_write(session, claim, actor, action="cite sources for", as_editor=as_editor)
     try:
         source = get_or_create_source(session, url)
     except ValueError as exc:
         raise Invalid(f"url: {exc}", field="url") from None
-    evidence = Evidence(claim=claim, source=source, stance=stance, quote=quote, added_by=actor)
-    session.add(evidence)
-    session.flush()
+    existing = _existing(session, claim, source, stance)
+    if existing is None:
+        try:
+            with session.begin_nested():  # the unique constraint settles a race
+                existing = Evidence(
+                    claim=claim, source=source, stance=stance, quote=quote, added_by=actor
+                )
+                session.add(existing)
+        except IntegrityError:
+            existing = _existing(session, claim, source, stance)
+            assert existing is not None
+        else:
+            return _added(session, claim, existing, source, actor)
+    capture = latest_capture(session, source) or ensure_capture(session, source)[0]
+    return Cited(existing, capture, created=False)
+
+
+def _added(
+    session: Session, claim: Claim, evidence: Evidence, source: Source, actor: User | None
+) -> Cited:
     capture, queued = ensure_capture(session, source)
     events.record(
         session,
         claim,
         "evidence_added",
         actor=actor,
-        after={"evidence_id": evidence.id, "url": source.url, "stance": stance.value},
+        after={"evidence_id": evidence.id, "url": source.url, "stance": evidence.stance.value},
         capture_id=capture.id,
         archive_queued=queued,
     )
@@ -102,4 +148,4 @@ def cite(
         # Reusing a fresh archive: the evidence can count at once.
         check_quote(evidence, capture)
         recompute_state(session, claim, cause="evidence_added", actor=actor)
-    return evidence, capture
+    return Cited(evidence, capture, created=True)

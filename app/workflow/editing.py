@@ -1,4 +1,4 @@
-"""Editing a claim's wording, speaker and tags, keeping every earlier version.
+"""Editing a claim's wording and metadata, keeping every earlier version.
 
 Public interface::
 
@@ -7,21 +7,24 @@ Public interface::
     changes_meaning(old_text, new_text) -> bool
     edit_claim(session, claim, user, changes, *, as_editor) -> Claim
 
-Who may edit: the holder of the claim's lease, or an editor (SPEC §2).
+Who may edit: the holder of the claim's lease, or an editor (SPEC §2); an editor editing a
+claim someone else holds is recorded as a lease override.
 
 History: each edit is an ``edited`` event whose ``before``/``after`` hold the changed fields,
 so the audit trail is the revision history (newsrooms reword claims after creation).
 
-Meaning: a rewording that keeps the same fact keeps an approved verdict standing; an edit
-that changes the numbers, a negation, or most of the content words (the restatement rule of
-app.ingest.similarity, at a stricter threshold than clustering), or changes the speaker,
-marks the approved verdict stale and sends the claim back to the queue.
+After approval: the wording is what the verdict judged, so ANY change of wording sends the
+verdict back for review (stale, the old and the new wording in the reason), however small;
+``meaning_changed`` in the event tells the reviewer whether it looked like a rewording or a
+new fact. Speaker, tags, claim date and appearance URL are metadata: editable, recorded, and
+they leave a published verdict standing.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,10 +34,10 @@ from app.ingest.similarity import claim_key, similarity
 from app.models import Claim, User
 from app.outbox import CLUSTER_TASK, enqueue
 from app.workflow import events
-from app.workflow.leases import holds_lease
+from app.workflow.leases import ensure_may_write, holds_lease
 from app.workflow.staleness import mark_verdict_stale
 
-EDITABLE = ("text", "speaker", "tags")
+EDITABLE = ("text", "speaker", "tags", "claim_date", "appearance_url")
 SAME_MEANING = 0.8  # similarity at or above which a rewording keeps the fact
 _NEGATIONS = frozenset(
     [
@@ -82,6 +85,36 @@ def _negations(text: str) -> frozenset[str]:
     return frozenset(w for w in _plain(text).split() if w in _NEGATIONS or w.endswith("n't"))
 
 
+# Verbs whose swap turns a statement into its opposite; a stopgap until the claim matcher
+# (app.ingest) reports polarity itself.
+_OPPOSITES = {
+    frozenset(pair)
+    for pair in [
+        ("rebuilt", "demolished"),
+        ("confirmed", "denied"),
+        ("rose", "fell"),
+        ("increased", "decreased"),
+        ("approved", "rejected"),
+        ("opened", "closed"),
+        ("won", "lost"),
+    ]
+}
+_DENIAL = frozenset(["denied", "denies", "deny", "refuted", "rejected"])
+
+
+def polarity_differs(a: str, b: str) -> bool:
+    """True when one statement negates, denies or inverts the other."""
+    if _negations(a) != _negations(b):
+        return True
+    words_a, words_b = set(_plain(a).split()), set(_plain(b).split())
+    if (words_a & _DENIAL) != (words_b & _DENIAL):
+        return True
+    return any(
+        len(pair & words_a) == 1 and len(pair & words_b) == 1 and pair & words_a != pair & words_b
+        for pair in _OPPOSITES
+    )
+
+
 def changes_meaning(old: str, new: str) -> bool:
     """False for typo fixes and rewordings of the same fact; True otherwise."""
     if _plain(old) == _plain(new):
@@ -91,8 +124,9 @@ def changes_meaning(old: str, new: str) -> bool:
     return similarity(claim_key(old), claim_key(new)) < SAME_MEANING
 
 
-def _same_speaker(old: str | None, new: str | None) -> bool:
-    return _plain(old or "") == _plain(new or "")
+def _recorded(value: Any) -> Any:
+    """A field value as the audit trail (JSON) keeps it."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def edit_claim(
@@ -101,8 +135,9 @@ def edit_claim(
     if not as_editor and not holds_lease(claim, user):
         raise Forbidden(
             f"Only the fact-checker holding claim {claim.id}'s lease, or an editor, may edit it. "
-            "Take it with POST /api/v1/queue/next or ask an editor to assign it to you.",
+            "Take it from the queue or ask an editor to assign it to you.",
         )
+    ensure_may_write(session, claim, user, action="edit", as_editor=as_editor)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for field in EDITABLE:
@@ -111,9 +146,8 @@ def edit_claim(
             after[field] = changes[field]
     if not after:
         return claim
-    meaning = ("text" in after and changes_meaning(claim.text, after["text"])) or (
-        "speaker" in after and not _same_speaker(claim.speaker, after["speaker"])
-    )
+    reworded = "text" in after
+    meaning = reworded and changes_meaning(claim.text, after["text"])
     for field, value in after.items():
         setattr(claim, field, list(value) if field == "tags" else value)
     session.flush()  # bumps the version
@@ -122,18 +156,18 @@ def edit_claim(
         claim,
         "edited",
         actor=user,
-        before=before,
-        after=after,
+        before={k: _recorded(v) for k, v in before.items()},
+        after={k: _recorded(v) for k, v in after.items()},
         version=claim.version,
         meaning_changed=meaning,
     )
-    if "text" in after:
+    if reworded:
         enqueue(session, CLUSTER_TASK, claim.id)  # the new wording may restate another
-    if meaning:
         mark_verdict_stale(
             session,
             claim,
-            f"the claim was edited (version {claim.version}) and its meaning changed",
+            f"the wording changed after approval (version {claim.version}): "
+            f'"{before["text"]}" became "{after["text"]}"',
             actor=user,
         )
     return claim

@@ -15,7 +15,8 @@ quote was found in the archived text. Then, in order of precedence:
 Public interface::
 
     ClaimState, Stance                      (re-exported from app.models.enums)
-    EvidenceFacts(stance, publisher, archived, quote=None, quote_found=None)
+    EvidenceFacts(stance, publisher, archived, quote=None, quote_found=None,
+                  not_archived_because=None)
     unusable_reason(e) -> str | None        None when usable, else a sentence saying why not
     is_usable(e) -> bool
     compute_state(items, *, min_sources=2) -> ClaimState
@@ -43,6 +44,8 @@ class EvidenceFacts:
     archived: bool  # the source has an archived capture
     quote: str | None = None  # the quote the fact-checker gave, if any
     quote_found: bool | None = None  # found in the archived text? None: not checked yet
+    # Why an item that is not archived is not (yet), in plain words (app.workflow.reasons).
+    not_archived_because: str | None = None
 
     def __post_init__(self) -> None:
         # Rows and JSON hand over plain strings; an unknown stance must fail here, loudly,
@@ -58,7 +61,7 @@ class EvidenceFacts:
 def unusable_reason(e: EvidenceFacts) -> str | None:
     """Why the item does not count yet, in words a fact-checker can act on; None if it does."""
     if not e.archived:
-        return "the source has not been archived yet"
+        return e.not_archived_because or "the source has not been archived yet"
     if e.has_quote and e.quote_found is None:
         return "the quote has not been checked against the archived text yet"
     if e.has_quote and e.quote_found is False:

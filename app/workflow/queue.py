@@ -2,7 +2,8 @@
 
 Public interface::
 
-    is_open() -> ColumnElement[bool]            SQL: no verdict awaiting review, none standing
+    is_open() -> ColumnElement[bool]            SQL: not closed, no verdict awaiting review or
+                                                standing
     is_free(now) -> ColumnElement[bool]         SQL: nobody holds an unexpired lease on it
     QUEUE_ORDER                                 priority first, then the oldest claim
     holds_lease(claim, user, now=None) -> bool
@@ -42,7 +43,7 @@ from app.errors import Conflict, Forbidden, Invalid
 from app.models import Claim, ClaimState, User, Verdict, VerdictStatus
 from app.workflow import events
 from app.workflow.leases import holds_lease, lease_length
-from app.workflow.verdicts import verified_clause
+from app.workflow.verified import verified_clause
 
 QUEUE_ORDER = (Claim.priority.desc(), Claim.id.asc())
 _CANDIDATES = 8  # rows tried per take on the conditional-update path
@@ -53,7 +54,7 @@ def is_open() -> ColumnElement[bool]:
         Verdict.claim_id == Claim.id,
         or_(Verdict.status == VerdictStatus.PROPOSED, verified_clause()),
     )
-    return ~blocking
+    return and_(~blocking, Claim.closed_as.is_(None))
 
 
 def is_free(now: datetime) -> ColumnElement[bool]:

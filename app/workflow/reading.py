@@ -10,6 +10,8 @@ Public interface::
     current_verdict(claim) -> Verdict | None      the verdict in play (proposed or approved)
     cluster_members(session, claim) -> list[int]
     revisions(claim) -> list[Revision]            every wording, oldest first
+    events_page(session, claim_id, after=0, limit=EVENTS_PAGE) -> (events, next_after | None)
+    export_runs(session, claim_id) -> list[ExportRun]   the exports that included the claim
 """
 
 from __future__ import annotations
@@ -20,10 +22,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Capture, Claim, Event, Evidence, Source, Verdict, VerdictStatus
+from app.models import (
+    Capture,
+    Claim,
+    Event,
+    Evidence,
+    ExportedClaim,
+    ExportRun,
+    Source,
+    Verdict,
+    VerdictStatus,
+)
 from app.workflow.lifecycle import EvidenceFacts, unusable_reason
 from app.workflow.state import evidence_facts, explain
-from app.workflow.verdicts import standing, verified
+from app.workflow.verified import standing, verified
 
 
 @dataclass(frozen=True)
@@ -54,7 +66,9 @@ class ClaimView:
     cluster_members: list[int]  # other claims that restate this one
     verdicts: list[Verdict]  # oldest first
     revisions: list[Revision]
-    events: list[Event]  # the audit trail, oldest first
+    events: list[Event]  # the audit trail, oldest first: the first page
+    events_next: int | None  # ``after`` for the next page of events, None when that was all
+    exports: list[ExportRun]  # the exports that included the claim, newest first
 
 
 def current_verdict(claim: Claim) -> Verdict | None:
@@ -91,10 +105,42 @@ def cluster_members(session: Session, claim: Claim) -> list[int]:
     )
 
 
-def revisions(claim: Claim) -> list[Revision]:
+EVENTS_PAGE = 100
+
+
+def events_page(
+    session: Session, claim_id: int, after: int = 0, limit: int = EVENTS_PAGE
+) -> tuple[list[Event], int | None]:
+    """The claim's events after sequence number ``after``, oldest first; and where the next
+    page starts (keyset paging on the chain's own numbering)."""
+    rows = list(
+        session.scalars(
+            select(Event)
+            .where(Event.claim_id == claim_id, Event.seq > after)
+            .order_by(Event.seq)
+            .limit(limit + 1)
+        )
+    )
+    page = rows[:limit]
+    return page, page[-1].seq if len(rows) > limit else None
+
+
+def export_runs(session: Session, claim_id: int) -> list[ExportRun]:
+    return list(
+        session.scalars(
+            select(ExportRun)
+            .join(ExportedClaim, ExportedClaim.run_id == ExportRun.id)
+            .where(ExportedClaim.claim_id == claim_id)
+            .order_by(ExportRun.id.desc())
+        )
+    )
+
+
+def revisions(session: Session, claim: Claim) -> list[Revision]:
     """Every version of the text, from the ``created`` and ``edited`` events."""
     out: list[Revision] = []
-    for event in claim.events:
+    wording = select(Event).where(Event.claim_id == claim.id, Event.kind.in_(["created", "edited"]))
+    for event in session.scalars(wording.order_by(Event.seq)):
         after = event.after or {}
         if event.kind in ("created", "edited") and "text" in after:
             changed = event.detail.get("meaning_changed") if event.kind == "edited" else None
@@ -104,6 +150,7 @@ def revisions(claim: Claim) -> list[Revision]:
 
 def claim_view(session: Session, claim: Claim) -> ClaimView:
     facts = evidence_facts(session, claim)
+    events, events_next = events_page(session, claim.id)
     return ClaimView(
         claim=claim,
         state_reasons=explain(session, claim, facts).reasons,
@@ -113,6 +160,8 @@ def claim_view(session: Session, claim: Claim) -> ClaimView:
         verified=verified(claim) is not None,
         cluster_members=cluster_members(session, claim),
         verdicts=list(claim.verdicts),
-        revisions=revisions(claim),
-        events=list(claim.events),
+        revisions=revisions(session, claim),
+        events=events,
+        events_next=events_next,
+        exports=export_runs(session, claim.id),
     )

@@ -3,12 +3,13 @@ captures calls ``recompute_state``, and every change of state is an event."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from app.models import Capture, CaptureStatus, Claim, Evidence, User
 from app.workflow import events
 from app.workflow.lifecycle import EvidenceFacts, StateExplanation, explain_state
+from app.workflow.reasons import capture_reason
 from app.workflow.staleness import mark_verdict_stale
 from config import settings
 
@@ -29,6 +30,8 @@ def evidence_facts(session: Session, claim: Claim) -> list[tuple[Evidence, Evide
         .where(Evidence.claim_id == claim.id)
         .order_by(Evidence.id)
     ).all()
+    waiting = latest_captures(session, {e.source_id for e, is_archived in rows if not is_archived})
+    deadline = settings().FETCH_DEADLINE
     return [
         (
             e,
@@ -38,10 +41,27 @@ def evidence_facts(session: Session, claim: Claim) -> list[tuple[Evidence, Evide
                 archived=bool(is_archived),
                 quote=e.quote,
                 quote_found=e.quote_found,
+                not_archived_because=None
+                if is_archived
+                else capture_reason(waiting.get(e.source_id), deadline=deadline),
             ),
         )
         for e, is_archived in rows
     ]
+
+
+def latest_captures(session: Session, source_ids: set[int]) -> dict[int, Capture]:
+    """The newest capture of each source, in one query."""
+    if not source_ids:
+        return {}
+    newest = (
+        select(func.max(Capture.id))
+        .where(Capture.source_id.in_(source_ids))
+        .group_by(Capture.source_id)
+        .scalar_subquery()
+    )
+    captures = session.scalars(select(Capture).where(Capture.id.in_(newest)))
+    return {c.source_id: c for c in captures}
 
 
 def explain(

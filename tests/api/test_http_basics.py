@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app import create_app
+from app.models import Claim
 from tests.test_auth import assert_problem
 
 
@@ -127,3 +131,24 @@ def test_nul_characters_are_refused_with_the_field(client: FlaskClient, checker)
     )
     body = assert_problem(resp, 422)
     assert body["errors"][0]["field"] == "tags.1"
+
+
+def test_a_lone_surrogate_is_refused_and_nothing_is_stored(
+    client: FlaskClient,
+    checker,  # type: ignore[no-untyped-def]
+    db: Session,
+) -> None:
+    before = db.scalar(select(func.count(Claim.id)))
+    resp = client.post(
+        "/api/v1/claims", json={"text": "ok", "tags": ["\ud800"]}, headers=checker[1]
+    )
+    body = assert_problem(resp, 422)
+    assert body["errors"][0]["field"] == "tags.0" and "surrogate" in body["detail"]
+    assert db.scalar(select(func.count(Claim.id))) == before
+    assert client.get("/api/v1/claims", headers=checker[1]).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "cursor=%00"])
+def test_nul_in_a_query_is_refused(client: FlaskClient, checker, query: str) -> None:  # type: ignore[no-untyped-def]
+    body = assert_problem(client.get(f"/api/v1/claims?{query}", headers=checker[1]), 422)
+    assert "NUL" in body["detail"]

@@ -4,7 +4,8 @@ new evidence after approval, through the API, checking the invariants after ever
 - each claim's state is what the lifecycle rule gives for the evidence the test added;
 - an approved verdict is on a claim whose state matched at approval, or it is marked stale;
 - nobody approves or rejects their own proposal;
-- the audit trail only grows: earlier events never change, ids and times only increase;
+- the audit trail only grows: earlier events never change, ids and times only increase,
+  and every hash chain verifies;
 - the API answers proposals and approvals as the model predicts (201/200 or 409/403).
 """
 
@@ -25,6 +26,7 @@ from hypothesis.stateful import (
 )
 
 from app.models import Role, Stance
+from app.workflow.audit import verify_chains
 from app.workflow.lifecycle import ClaimState, EvidenceFacts, compute_state
 from tests.conftest import Users
 from tests.support.desk import Desk
@@ -39,6 +41,7 @@ class ClaimModel:
     evidence: dict[int, EvidenceFacts] = field(default_factory=dict)
     pending_proposer: int | None = None  # user id of the proposal awaiting review
     proposed_on: ClaimState | None = None  # the state that proposal was made on
+    pending_correction: bool = False  # the proposal corrects the standing verdict
     standing: bool = False  # an approved verdict that is not stale
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -151,14 +154,22 @@ def test_workflow_state_machine(desk: Desk, users: Users) -> None:
             else:
                 assert resp.status_code == 200, resp.get_data(as_text=True)
                 model.pending_proposer = None
-                model.standing = approve
+                # A rejected correction leaves the published verdict as it was.
+                if approve or not model.pending_correction:
+                    model.standing = approve
+                model.pending_correction = False
 
         @rule(claim=claims, who=st.sampled_from(editors))
         def correct(self, claim: int, who: str) -> None:
             model = self.models[claim]
             body = {"rating": "mixed", "rationale": "r", "correction_note": "corrected"}
             resp = self._post(f"{claim}/verdict/correct", who, body)
-            assert resp.status_code == (201 if model.standing else 409), resp.get_data(as_text=True)
+            allowed = model.standing and model.pending_proposer is None
+            assert resp.status_code == (201 if allowed else 409), resp.get_data(as_text=True)
+            if allowed:  # a proposal like any other: the published verdict stands meanwhile
+                model.pending_proposer = people[who][0].id
+                model.proposed_on = model.state
+                model.pending_correction = True
 
         @invariant()
         def server_agrees(self) -> None:
@@ -169,7 +180,7 @@ def test_workflow_state_machine(desk: Desk, users: Users) -> None:
                 for v in detail["verdicts"]:
                     if v["status"] == "approved":
                         assert v["stale"] or v["claim_state"] == detail["state"]
-                    if v["status"] in ("approved", "rejected") and v["corrects_id"] is None:
+                    if v["status"] in ("approved", "rejected"):  # four eyes, corrections too
                         assert v["reviewed_by_id"] != v["proposed_by_id"]
                 events = detail["events"]
                 assert events[: len(model.events)] == model.events  # append-only
@@ -177,6 +188,9 @@ def test_workflow_state_machine(desk: Desk, users: Users) -> None:
                 assert ids == sorted(set(ids))
                 assert [e["at"] for e in events] == sorted(e["at"] for e in events)
                 model.events = events
+            desk.db.expire_all()
+            checked, mismatch = verify_chains(desk.db)
+            assert mismatch is None and checked >= sum(len(m.events) for m in self.models.values())
 
     run_state_machine_as_test(
         Workflow,

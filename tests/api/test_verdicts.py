@@ -126,6 +126,8 @@ def test_correction_keeps_history_and_shows_in_export(desk: Desk, users: Users) 
     assert corrected.status_code == 201
     assert corrected.json["corrects_id"] == first["id"]
     assert corrected.json["correction_note"] == "We erred."
+    approve = f"/api/v1/claims/{claim['id']}/verdict/approve"
+    assert desk.client.post(approve, json={}, headers=ed1).status_code == 200
     verdicts = desk.get(claim["id"], checker)["verdicts"]
     assert [(v["rating"], v["status"]) for v in verdicts] == [
         ("true", "superseded"),

@@ -94,6 +94,27 @@ class Desk:
         )
         self.db.flush()
 
+    def post(self, claim_id: int, path: str, headers: dict[str, str], body: Any = None) -> Any:
+        """POST /api/v1/claims/<id>/<path> (a JSON body, {} when none is given)."""
+        url = f"/api/v1/claims/{claim_id}/{path}".rstrip("/")
+        return self.client.post(url, json=body if body is not None else {}, headers=headers)
+
+    def propose(self, claim_id: int, headers: dict[str, str], rating: str = "true") -> Any:
+        body = {"rating": rating, "rationale": "Two ministry reports agree."}
+        return self.post(claim_id, "verdict", headers, body)
+
+    def verified(
+        self, checker: dict[str, str], editor: dict[str, str], text: str | None = None
+    ) -> dict:
+        """A corroborated claim whose verdict ``editor`` approved; its detail."""
+        claim = self.create_claim(checker, text)
+        self.corroborate(claim["id"])
+        assert self.propose(claim["id"], checker).status_code == 201
+        assert self.post(claim["id"], "verdict/approve", editor).status_code == 200
+        detail = self.get(claim["id"], editor)
+        assert detail["verified"] is True
+        return detail
+
     def corroborate(self, claim_id: int) -> None:
         self.cite(claim_id, Stance.SUPPORTS, "alpha.example")
         self.cite(claim_id, Stance.SUPPORTS, "beta.example")

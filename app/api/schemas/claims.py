@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from app.api.schemas.sources import CaptureOut, SourceBrief
-from app.models import ClaimState, Stance, VerdictStatus
+from app.models import ClaimClosure, ClaimState, Stance, VerdictStatus
 
 # Ids are 32-bit integers on Postgres: anything larger names nothing, so it is refused early.
 MAX_ID = 2**31 - 1
@@ -44,12 +44,35 @@ class ClaimCreate(BaseModel):
 
 class EventOut(BaseModel):
     id: int
+    seq: int = Field(description="Position in the claim's audit chain, from 1.")
     kind: str
     actor_id: int | None
     at: datetime
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     detail: dict[str, Any]
+    prev_hash: str | None
+    hash: str = Field(description="SHA-256 chaining this event to the one before it.")
+
+
+class EventPage(BaseModel):
+    events: list[EventOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+class EventQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cursor: str | None = Field(None, pattern=r"^[0-9]{1,9}$", description="`next_cursor`.")
+    limit: int = Field(100, ge=1, le=500)
+
+
+class ExportRunOut(BaseModel):
+    id: int
+    format: str
+    created_at: datetime
+    actor_id: int | None
+    count: int
 
 
 class ClaimOut(BaseModel):
@@ -69,12 +92,17 @@ class ClaimOut(BaseModel):
     priority: float
     assignee_id: int | None
     lease_expires_at: datetime | None
+    closed_as: ClaimClosure | None = Field(description="rejected or withdrawn; null while open.")
+    closed_at: datetime | None
     created_at: datetime
     updated_at: datetime
 
 
 class ClaimEdit(BaseModel):
-    """Only the fields sent change; ``speaker: null`` clears the speaker."""
+    """Only the fields sent change; ``null`` clears speaker, claim date or appearance URL.
+
+    A change of wording after approval sends the verdict back for review; the other fields
+    are metadata and leave it standing."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -85,6 +113,10 @@ class ClaimEdit(BaseModel):
     speaker: str | None = Field(None, max_length=300)
     tags: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         None, max_length=20
+    )
+    claim_date: date | None = Field(None, description="When the claim was made; null clears it.")
+    appearance_url: HttpUrl | None = Field(
+        None, description="Where the claim was made; null clears it."
     )
 
     @field_validator("text")
@@ -99,7 +131,9 @@ class ClaimEdit(BaseModel):
     @model_validator(mode="after")
     def _something(self) -> ClaimEdit:
         if not self.model_fields_set:
-            raise ValueError("send at least one of: text, speaker, tags")
+            raise ValueError(
+                "send at least one of: text, speaker, tags, claim_date, appearance_url"
+            )
         if "tags" in self.model_fields_set and self.tags is None:
             raise ValueError("tags: send [] to remove every tag")
         return self
@@ -144,8 +178,11 @@ class VerdictOut(BaseModel):
     review_note: str | None
     stale: bool
     stale_reason: str | None
-    corrects_id: int | None
+    corrects_id: int | None = Field(description="The approved verdict this one corrects.")
     correction_note: str | None
+    copied_from_id: int | None = Field(
+        description="The verdict of a restatement this one was copied from (cluster)."
+    )
 
 
 class ClaimEvidence(BaseModel):
@@ -180,4 +217,8 @@ class ClaimDetail(ClaimOut):
     verdict: VerdictOut | None = Field(description="The current verdict, if any.")
     verdicts: list[VerdictOut] = Field(description="Every verdict, oldest first.")
     revisions: list[RevisionOut] = Field(description="Every wording, oldest first.")
-    events: list[EventOut] = Field(description="The audit trail, oldest first.")
+    events: list[EventOut] = Field(description="The audit trail, oldest first (first page).")
+    events_next_cursor: str | None = Field(
+        description="More events: GET /claims/{id}/events?cursor=<this>."
+    )
+    exports: list[ExportRunOut] = Field(description="Exports that included this claim.")

@@ -54,8 +54,25 @@ class RejectBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field(min_length=1, max_length=5000, description="What must change; required.")
+    close: bool = Field(
+        False,
+        description="Also close the claim as rejected (no verdict for it; out of the queue "
+        "until an editor reopens it). Default: back to the queue for rework.",
+    )
 
     @field_validator("note")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         return _stripped(value)
+
+
+class ClusterProposalsOut(BaseModel):
+    verdict_ids: list[int] = Field(description="The proposals made, one per member.")
+    claim_ids: list[int] = Field(description="The members they were proposed for.")
+    skipped: dict[int, str] = Field(description="Members left out, with why.")
+
+
+class NoteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=5000, description="Why, for the history.")

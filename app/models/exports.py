@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, UTCDateTime, utcnow
+
+
+class ExportRun(Base):
+    """One export of the verified claim set: who, when, what, and which claims it held.
+
+    Reading an export writes this row and one ``ExportedClaim`` per claim, never events: an
+    export changes nothing about a claim. The chain head recorded per claim is the audit
+    trail's hash at export time, so a later change to that history is detectable.
+    """
+
+    __tablename__ = "export_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    format: Mapped[str] = mapped_column(String(30))
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    count: Mapped[int] = mapped_column(default=0)
+    manifest_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    claims: Mapped[list[ExportedClaim]] = relationship(back_populates="run")
+
+
+class ExportedClaim(Base):
+    __tablename__ = "exported_claims"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("export_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    verdict_id: Mapped[int] = mapped_column(ForeignKey("verdicts.id", ondelete="RESTRICT"))
+    chain_head: Mapped[str | None] = mapped_column(String(64))
+
+    run: Mapped[ExportRun] = relationship(back_populates="claims")
