@@ -13,6 +13,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with ``overrides`` taking precedence."""
     settings = load_settings(overrides)
     app = Flask(__name__, instance_relative_config=True)
+    from app.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added (app/ids.py)
     # The typed settings are the one source (read them with ``settings()``); app.config only
     # carries what Flask and its extensions read themselves.
     app.config["SETTINGS"] = settings

@@ -24,6 +24,7 @@ from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, has_role, require_role
 from app.db import session
 from app.errors import Invalid
+from app.ids import ID
 from app.models import Claim, Document, Role
 from app.workflow.claims import NewClaim, create_claim, guarded_write
 from app.workflow.editing import edit_claim
@@ -102,7 +103,7 @@ def list_(query: ClaimQuery) -> Response:
     return json_response(page)
 
 
-@bp.get("/claims/<int(min=1, max=2147483647):claim_id>")
+@bp.get(f"/claims/<{ID}:claim_id>")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=ClaimDetail, HTTP_404=ProblemModel, **_AUTH), tags=["claims"])
 def get_claim(claim_id: int) -> Response:
@@ -110,7 +111,7 @@ def get_claim(claim_id: int) -> Response:
     return detail_response(load(session(), Claim, claim_id))
 
 
-@bp.patch("/claims/<int(min=1, max=2147483647):claim_id>")
+@bp.patch(f"/claims/<{ID}:claim_id>")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(
     json=ClaimEdit,
@@ -142,7 +143,7 @@ def edit(claim_id: int, json: ClaimEdit) -> Response:
     return detail_response(claim)
 
 
-@bp.get("/claims/<int(min=1, max=2147483647):claim_id>/events")
+@bp.get(f"/claims/<{ID}:claim_id>/events")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(
     query=EventQuery,

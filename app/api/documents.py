@@ -19,6 +19,7 @@ from app.api.schemas.documents import (
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
 from app.db import session
+from app.ids import ID
 from app.ingest.candidates import Candidate
 from app.models import Claim, Document, Role
 from app.workflow.documents import accept_candidates, candidates_for, ingest_document
@@ -80,7 +81,7 @@ def create_document(json: DocumentCreate) -> Response:
     return resp
 
 
-@bp.get("/documents/<int:document_id>")
+@bp.get(f"/documents/<{ID}:document_id>")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=DocumentOut, HTTP_404=ProblemModel), tags=["documents"])
 def get_document(document_id: int) -> Response:
@@ -89,7 +90,7 @@ def get_document(document_id: int) -> Response:
     return json_response(document_out(document, candidates_for(document)), 200)
 
 
-@bp.post("/documents/<int:document_id>/claims")
+@bp.post(f"/documents/<{ID}:document_id>/claims")
 @require_role(Role.FACT_CHECKER)
 @idempotent
 @spec.validate(

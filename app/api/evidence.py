@@ -13,6 +13,7 @@ from app.api.schemas.sources import capture_out, source_brief
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, has_role, require_role
 from app.db import session
+from app.ids import ID
 from app.models import Capture, Claim, Evidence, Role
 from app.workflow.citing import cite
 from app.workflow.claims import guarded_write
@@ -35,7 +36,7 @@ def evidence_out(evidence: Evidence, capture: Capture | None) -> EvidenceOut:
     )
 
 
-@bp.post("/claims/<int:claim_id>/evidence")
+@bp.post(f"/claims/<{ID}:claim_id>/evidence")
 @require_role(Role.FACT_CHECKER)
 @idempotent
 @spec.validate(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Response, stream_with_context
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from spectree import Response as Resp
 
 from app.api import bp
@@ -20,7 +18,9 @@ from app.models import ClaimState, Role
 class ExportQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    since: datetime | None = None
+    since: AwareDatetime | None = Field(
+        None, description="Verdicts approved at or after this time (with a timezone)."
+    )
     state: ClaimState | None = None
 
 

@@ -14,6 +14,7 @@ from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, has_role, require_role
 from app.db import session
 from app.errors import Invalid
+from app.ids import ID
 from app.models import Claim, Role, User
 from app.workflow import queue
 from app.workflow.claims import guarded_write
@@ -43,7 +44,7 @@ def take_next() -> Response:
     return json_response(claim_out(claim))
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/lease/renew")
+@bp.post(f"/claims/<{ID}:claim_id>/lease/renew")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=ClaimOut, **_WRITE), tags=["queue"])
 def renew(claim_id: int) -> Response:
@@ -57,7 +58,7 @@ def renew(claim_id: int) -> Response:
     return json_response(claim_out(claim))
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/lease/release")
+@bp.post(f"/claims/<{ID}:claim_id>/lease/release")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=ClaimOut, **_WRITE), tags=["queue"])
 def release(claim_id: int) -> Response:
@@ -72,7 +73,7 @@ def release(claim_id: int) -> Response:
     return json_response(claim_out(claim))
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/assign")
+@bp.post(f"/claims/<{ID}:claim_id>/assign")
 @require_role(Role.EDITOR)
 @spec.validate(
     json=AssignBody, resp=Resp(HTTP_200=ClaimOut, HTTP_422=ProblemModel, **_WRITE), tags=["queue"]

@@ -15,6 +15,7 @@ from app.archive.storage import blob_store
 from app.auth.policy import require_role
 from app.db import session
 from app.errors import Conflict
+from app.ids import ID
 from app.models import Capture, Role, Source
 from app.replay import archived_page
 from app.workflow.lookup import load
@@ -22,7 +23,7 @@ from app.workflow.lookup import load
 CHUNK = 64 * 1024
 
 
-@bp.get("/sources/<int:source_id>")
+@bp.get(f"/sources/<{ID}:source_id>")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=SourceOut, HTTP_404=ProblemModel), tags=["sources"])
 def get_source(source_id: int) -> Response:
@@ -37,7 +38,7 @@ def get_source(source_id: int) -> Response:
     return jsonify(body.model_dump(mode="json"))
 
 
-@bp.get("/captures/<int:capture_id>/warc")
+@bp.get(f"/captures/<{ID}:capture_id>/warc")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
 def get_warc(capture_id: int) -> Response:
@@ -60,7 +61,7 @@ def get_warc(capture_id: int) -> Response:
     return resp
 
 
-@bp.get("/captures/<int:capture_id>/text")
+@bp.get(f"/captures/<{ID}:capture_id>/text")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
 def get_text(capture_id: int) -> Response:
@@ -71,7 +72,7 @@ def get_text(capture_id: int) -> Response:
     return Response(capture.text, mimetype="text/plain")
 
 
-@bp.get("/captures/<int:capture_id>/view")
+@bp.get(f"/captures/<{ID}:capture_id>/view")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_404=ProblemModel, HTTP_409=ProblemModel), tags=["sources"])
 def view_capture(capture_id: int) -> Response:

@@ -21,6 +21,7 @@ from app.api.serialize import claim_out, verdict_out
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, has_role, require_role
 from app.db import session
+from app.ids import ID
 from app.models import Claim, ClaimClosure, Role
 from app.workflow import verdicts
 from app.workflow.claims import guarded_write
@@ -30,7 +31,7 @@ from app.workflow.lookup import load
 _ERRORS = {f"HTTP_{code}": ProblemModel for code in (400, 401, 403, 404, 409, 412, 422)}
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/verdict")
+@bp.post(f"/claims/<{ID}:claim_id>/verdict")
 @require_role(Role.FACT_CHECKER)
 @idempotent
 @spec.validate(json=VerdictCreate, resp=Resp(HTTP_201=VerdictOut, **_ERRORS), tags=["verdicts"])
@@ -49,7 +50,7 @@ def propose(claim_id: int, json: VerdictCreate) -> Response:
     return json_response(verdict_out(verdict), 201, version=claim.version)
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/verdict/approve")
+@bp.post(f"/claims/<{ID}:claim_id>/verdict/approve")
 @require_role(Role.EDITOR)
 @spec.validate(json=ApproveBody, resp=Resp(HTTP_200=VerdictOut, **_ERRORS), tags=["verdicts"])
 def approve(claim_id: int, json: ApproveBody) -> Response:
@@ -64,7 +65,7 @@ def approve(claim_id: int, json: ApproveBody) -> Response:
     return json_response(verdict_out(verdict), version=claim.version)
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/verdict/reject")
+@bp.post(f"/claims/<{ID}:claim_id>/verdict/reject")
 @require_role(Role.EDITOR)
 @spec.validate(json=RejectBody, resp=Resp(HTTP_200=VerdictOut, **_ERRORS), tags=["verdicts"])
 def reject(claim_id: int, json: RejectBody) -> Response:
@@ -79,7 +80,7 @@ def reject(claim_id: int, json: RejectBody) -> Response:
     return json_response(verdict_out(verdict), version=claim.version)
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/verdict/correct")
+@bp.post(f"/claims/<{ID}:claim_id>/verdict/correct")
 @require_role(Role.EDITOR)
 @idempotent
 @spec.validate(json=CorrectionCreate, resp=Resp(HTTP_201=VerdictOut, **_ERRORS), tags=["verdicts"])
@@ -98,7 +99,7 @@ def correct(claim_id: int, json: CorrectionCreate) -> Response:
     return json_response(verdict_out(verdict), 201, version=claim.version)
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/verdict/apply-to-cluster")
+@bp.post(f"/claims/<{ID}:claim_id>/verdict/apply-to-cluster")
 @require_role(Role.EDITOR)
 @spec.validate(resp=Resp(HTTP_200=ClusterProposalsOut, **_ERRORS), tags=["verdicts"])
 def apply_to_cluster(claim_id: int) -> Response:
@@ -118,7 +119,7 @@ def apply_to_cluster(claim_id: int) -> Response:
     )
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/reopen")
+@bp.post(f"/claims/<{ID}:claim_id>/reopen")
 @require_role(Role.EDITOR)
 @spec.validate(json=NoteBody, resp=Resp(HTTP_200=ClaimOut, **_ERRORS), tags=["verdicts"])
 def reopen(claim_id: int, json: NoteBody) -> Response:
@@ -132,7 +133,7 @@ def reopen(claim_id: int, json: NoteBody) -> Response:
     return json_response(claim_out(claim))
 
 
-@bp.post("/claims/<int(min=1, max=2147483647):claim_id>/withdraw")
+@bp.post(f"/claims/<{ID}:claim_id>/withdraw")
 @require_role(Role.EDITOR)
 @spec.validate(json=NoteBody, resp=Resp(HTTP_200=ClaimOut, **_ERRORS), tags=["verdicts"])
 def withdraw(claim_id: int, json: NoteBody) -> Response:

@@ -20,6 +20,7 @@ from app.archive.storage import blob_store
 from app.auth.policy import require_role
 from app.db import session
 from app.errors import Conflict
+from app.ids import ID
 from app.models import Capture, Role
 from app.workflow.lookup import load
 
@@ -61,7 +62,7 @@ def archived_page(capture: Capture) -> Response:
     return resp
 
 
-@bp.get("/archive/<int:capture_id>")
+@bp.get(f"/archive/<{ID}:capture_id>")
 @require_role(Role.FACT_CHECKER)
 def view(capture_id: int) -> Response:
     return archived_page(load(session(), Capture, capture_id))

@@ -7,11 +7,9 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
+from app.ids import MAX_ID
 
 T = TypeVar("T")
-
-# Ids are 32-bit integers on Postgres: anything larger names nothing, so it is not looked up.
-MAX_ID = 2**31 - 1
 
 
 def load(session: Session, model: type[T], ident: int) -> T:

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import create_app
+from app.ids import _ID_PATTERN, MAX_ID
 from app.models import Claim
 from tests.test_auth import assert_problem
 
@@ -152,3 +156,30 @@ def test_a_lone_surrogate_is_refused_and_nothing_is_stored(
 def test_nul_in_a_query_is_refused(client: FlaskClient, checker, query: str) -> None:  # type: ignore[no-untyped-def]
     body = assert_problem(client.get(f"/api/v1/claims?{query}", headers=checker[1]), 422)
     assert "NUL" in body["detail"]
+
+
+def test_every_id_out_of_range_is_a_404(app: Flask, client: FlaskClient) -> None:
+    """One converter for every route: ids beyond a 32-bit integer never reach the database."""
+    rules = [r for r in app.url_map.iter_rules() if any(a.endswith("_id") for a in r.arguments)]
+    assert len(rules) > 15
+    for rule in rules:
+        method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        for big in (2**31, 10**20):
+            url = "/".join(
+                str(big) if part.startswith("<") else part for part in rule.rule.split("/")
+            )
+            resp = client.open(url, method=method, json={})
+            assert resp.status_code == 404, (url, resp.status_code)
+
+
+def test_a_time_without_a_zone_is_refused(client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    resp = client.get("/api/v1/exports/claims.jsonl?since=2020-01-01T00:00:00", headers=checker[1])
+    assert assert_problem(resp, 422)["errors"][0]["field"] == "since"
+    ok = client.get("/api/v1/exports/claims.jsonl?since=2020-01-01T00:00:00Z", headers=checker[1])
+    assert ok.status_code == 200
+
+
+@given(st.integers(min_value=-10, max_value=10**11) | st.integers(2**31 - 50, 2**31 + 50))
+def test_the_id_pattern_matches_exactly_the_range(n: int) -> None:
+    assert bool(re.fullmatch(_ID_PATTERN, str(n))) is (1 <= n <= MAX_ID)
+    assert not re.fullmatch(_ID_PATTERN, f"0{abs(n)}")  # no leading zeros

@@ -6,10 +6,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from app.api.schemas.sources import CaptureOut, SourceBrief
+from app.ids import MAX_ID
 from app.models import ClaimClosure, ClaimState, Stance, VerdictStatus
-
-# Ids are 32-bit integers on Postgres: anything larger names nothing, so it is refused early.
-MAX_ID = 2**31 - 1
 
 
 class ClaimCreate(BaseModel):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.schemas.claims import MAX_ID
+from app.ids import MAX_ID
 
 
 class AssignBody(BaseModel):
