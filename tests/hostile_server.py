@@ -39,6 +39,8 @@ Routes (``<key>`` keeps counters independent between tests):
   /soft404                 redirects to the site root
   /redirect-chain          301 (small body, a repeated header) -> /redirect-chain/next,
                            302 -> /a/exchange.html
+  /redirect-big            302 to /article/big-redirect with a 100 KB body
+  /redirect-drip           302 to /article/drip-redirect whose body drips a byte every 0.5 s
   /a/exchange.html         an article with requisites: a stylesheet (colour, background image,
                            @import of a stylesheet with an @font-face), a <style> with an
                            @import and a rule, a photo with srcset, an image on the other host,
@@ -451,6 +453,15 @@ def _make_handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+            elif path == "/redirect-big":
+                body = b"<p>" + b"moved " * 20_000 + b"</p>"
+                self.send(302, body, headers={"Location": "/article/big-redirect"})
+            elif path == "/redirect-drip":
+                self.send_response(302)
+                self.send_header("Location", "/article/drip-redirect")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.drip(b"m" * 1000)
             elif path == "/redirect-chain/next":
                 self.redirect("/a/exchange.html")
             elif path == "/a/exchange.html":

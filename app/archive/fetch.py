@@ -493,23 +493,29 @@ def _http_version(resp: http.client.HTTPResponse) -> str:
 
 
 def _read_redirect_body(exchange: _Exchange) -> tuple[bytes, str | None]:
-    """A redirect's body as received, up to ``REDIRECT_BODY_MAX`` bytes, and why it was cut.
+    """A redirect's body as received, and why it was cut short (a ``WARC-Truncated`` value).
 
-    Waits at most ``REDIRECT_BODY_WAIT`` for each read: what the redirect's body holds is not
-    worth the fetch's deadline.
+    At most ``REDIRECT_BODY_MAX`` bytes within ``REDIRECT_BODY_WAIT`` seconds in all: what a
+    redirect's body holds is not worth the fetch's deadline.
     """
-    exchange.reader.read_timeout = min(exchange.reader.read_timeout, REDIRECT_BODY_WAIT)
+    stop_at = time.monotonic() + REDIRECT_BODY_WAIT
     parts: list[bytes] = []
     size = 0
     try:
         while size <= REDIRECT_BODY_MAX:
+            left = stop_at - time.monotonic()
+            if left <= 0:
+                return b"".join(parts), "time"
+            exchange.reader.read_timeout = min(exchange.reader.read_timeout, left)
             chunk = exchange.resp.read1(REDIRECT_BODY_MAX + 1 - size)
             if not chunk:
                 return b"".join(parts), None
             parts.append(chunk)
             size += len(chunk)
-    except (FetchError, OSError, http.client.HTTPException):
-        return b"".join(parts), "time" if parts else None
+    except FetchError:  # a timeout: the redirect's own wait, or the deadline (checked later)
+        return b"".join(parts), "time"
+    except (OSError, http.client.HTTPException):
+        return b"".join(parts), "disconnect"
     return b"".join(parts)[:REDIRECT_BODY_MAX], "length"
 
 
