@@ -10,12 +10,13 @@ Public interface::
     rule_slots(rule: Node) -> Iterator[UrlSlot]               # the same, for one rule
     is_font_face(rule: Node) -> bool
     serialize(nodes: list[Node]) -> str
-    is_offline(css: str, *, declarations_only: bool = False) -> bool
+    is_offline(css: str, *, declarations_only: bool = False) -> bool  # only data: URIs load
 
 A URL is loaded from ``url(...)`` (quoted or not), ``src("...")``, and the bare strings of
-``image-set()`` and ``image()``; ``@import`` is read by ``import_of``. A slot can be replaced
-in place (``UrlSlot.replace``) and the nodes serialised again, which is how the replay puts
-``data:`` URIs where the live URLs were.
+``image-set()`` and ``image()``; ``@import`` is read by ``import_of``. A malformed ``url(``
+and IE's ``expression()`` are slots too, with an empty URL, so that a rewrite removes them.
+A slot can be replaced in place (``UrlSlot.replace``) and the nodes serialised again, which
+is how the replay puts ``data:`` URIs where the live URLs were.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from app.archive.extract import decode
 
 Node = Any  # a tinycss2 node; tinycss2 ships no type hints
 _URL_FUNCTIONS = frozenset({"url", "src"})
+# Old browsers ran script from these; they go wherever they are, like an unarchived URL.
+_ACTIVE_FUNCTIONS = frozenset({"expression"})
 _IMAGE_SET = frozenset({"image-set", "-webkit-image-set", "image"})
 _BLOCKS = frozenset({"() block", "[] block", "{} block"})
 _NESTED_RULES = frozenset({"media", "supports", "layer", "container", "document", "scope"})
@@ -74,6 +77,7 @@ class UrlSlot:
     index: int
     url: str
     bare_string: bool  # a string inside image-set(), not a url()
+    active: bool = False  # not a URL at all but something that must go (IE's expression())
 
     def replace(self, url: str | None) -> None:
         """Put ``url`` here instead, or nothing a browser would load when ``url`` is None."""
@@ -96,14 +100,16 @@ def url_slots(nodes: list[Node]) -> Iterator[UrlSlot]:
         kind = node.type
         if kind == "url":
             yield UrlSlot(nodes, index, node.value, bare_string=False)
+        elif kind == "error" and node.kind == "bad-url":  # never loaded, but never kept either
+            yield UrlSlot(nodes, index, "", bare_string=False)
+        elif kind == "function" and node.lower_name in _ACTIVE_FUNCTIONS:
+            yield UrlSlot(nodes, index, "", bare_string=False, active=True)
+        elif kind == "function" and node.lower_name in _URL_FUNCTIONS:
+            argument = next((a for a in node.arguments if a.type != "whitespace"), None)
+            if argument is not None and argument.type == "string":
+                yield UrlSlot(nodes, index, argument.value, bare_string=False)
         elif kind == "function":
-            name = node.lower_name
-            if name in _URL_FUNCTIONS:
-                argument = next((a for a in node.arguments if a.type != "whitespace"), None)
-                if argument is not None and argument.type == "string":
-                    yield UrlSlot(nodes, index, argument.value, bare_string=False)
-                continue
-            if name in _IMAGE_SET:
+            if node.lower_name in _IMAGE_SET:
                 for position, argument in enumerate(node.arguments):
                     if argument.type == "string":
                         yield UrlSlot(node.arguments, position, argument.value, bare_string=True)
@@ -175,13 +181,14 @@ def import_of(rule: Node) -> Import | None:
 def is_offline(css: str, *, declarations_only: bool = False) -> bool:
     """True when nothing in ``css`` loads anything but a ``data:`` URI (no @import either)."""
     if declarations_only:
-        return all(_inline(slot.url) for slot in url_slots(declarations(css)))
+        return all(_inline(slot) for slot in url_slots(declarations(css)))
     nodes = list(tinycss2.parse_component_value_list(css, skip_comments=True))
-    return not _has_import(nodes) and all(_inline(slot.url) for slot in url_slots(nodes))
+    return not _has_import(nodes) and all(_inline(slot) for slot in url_slots(nodes))
 
 
-def _inline(url: str) -> bool:
-    return url.strip().lower().startswith("data:") or not url.strip()
+def _inline(slot: UrlSlot) -> bool:
+    url = slot.url.strip()
+    return not slot.active and (url.lower().startswith("data:") or not url)
 
 
 def _has_import(nodes: list[Node]) -> bool:

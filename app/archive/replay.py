@@ -404,10 +404,11 @@ def _inline_images(tree: Any, base: str, rewriter: _Rewriter) -> None:
     for image in list(tree.iter("img")):
         candidates = [image.get("src") or ""]
         candidates += [url for url, _ in parse_srcset(image.get("srcset") or "")]
-        parent = image.getparent()
-        if parent is not None and parent.tag == "picture":
-            for source in parent.iter("source"):
+        # lxml's parser nests <img> inside a <source> (void in HTML5): look for the <picture>.
+        for picture in image.iterancestors("picture"):
+            for source in picture.iter("source"):
                 candidates += [url for url, _ in parse_srcset(source.get("srcset") or "")]
+            break
         for attribute in ("src", "srcset", "sizes"):
             image.attrib.pop(attribute, None)
         uri = _first_image(candidates, base, rewriter)
