@@ -21,6 +21,7 @@ followed. The result is one self-contained document:
   else a ``srcset`` or ``<picture>`` candidate; a video's poster becomes an image) becomes a
   ``data:`` URI made from the archived response; what the WARC does not hold becomes nothing
   (``none`` in CSS, no ``src`` on an image) and is listed in ``Replay.missing``;
+- the page's icon becomes a ``data:`` URI too (or ``data:,``, so the browser asks nobody);
 - then ``sanitize_for_replay`` keeps only inert markup: no scripts, event handlers, frames,
   objects, forms, ``<base>``, ``<meta>`` (so no refresh) or ``<link>``, and no URL that loads
   anything but a ``data:`` URI. ``<noscript>`` content is kept, as a browser without scripts
@@ -141,9 +142,10 @@ def build_replay(
         raise ReplayError(f"{page.url} is {page.media_type or 'of no stated type'}, not HTML")
     tree = parse_html(page.body, page.content_type)
     if tree is None:
-        return Replay(_document("", "", {}, {}, ""), (), 0)
+        return Replay(_document("", None, "", {}, {}, ""), (), 0)
     base = document_base(tree, page.url)
     rewriter = _Rewriter(archive, max_bytes - len(page.body))
+    icon = _icon(tree, base, rewriter)
     styles = _inline_styles(tree, base, rewriter)
     _inline_images(tree, base, rewriter)
     for element in tree.iter():
@@ -155,6 +157,7 @@ def build_replay(
     body_html = lxml_html.tostring(body, encoding="unicode") if body is not None else ""
     document = _document(
         html_lib.escape(" ".join((tree.findtext(".//title") or "").split())),
+        icon,
         styles,
         _attributes(tree),
         _attributes(body, style=True) if body is not None else {},
@@ -445,6 +448,14 @@ def _first_image(candidates: list[str], base: str, rewriter: _Rewriter) -> str |
     return None
 
 
+def _icon(tree: Any, base: str, rewriter: _Rewriter) -> str | None:
+    """The page's archived icon as a data: URI, if it has one."""
+    for link in tree.iter("link"):
+        if link_kind(link) == "icon" and (url := resolve(base, link.get("href") or "")):
+            return rewriter.data_uri(url, _is_image)
+    return None
+
+
 def _attributes(element: Any, *, style: bool = False) -> dict[str, str]:
     """The attributes of <html> or <body> that styles apply to (a style already rewritten)."""
     kept = {
@@ -459,15 +470,21 @@ def _attributes(element: Any, *, style: bool = False) -> dict[str, str]:
 
 
 def _document(
-    title: str, styles: str, html_attrs: dict[str, str], body_attrs: dict[str, str], body: str
+    title: str,
+    icon: str | None,
+    styles: str,
+    html_attrs: dict[str, str],
+    body_attrs: dict[str, str],
+    body: str,
 ) -> str:
     def attrs(values: dict[str, str]) -> str:
         return "".join(f' {name}="{html_lib.escape(value)}"' for name, value in values.items())
 
-    # Nothing in CSS needs "</"; written as "<\/" it cannot close the <style> element.
+    # Nothing in CSS needs "</"; written as "<\\/" it cannot close the <style> element.
     styles = styles.replace("</", "<\\/")
+    # Always an icon: without one the browser asks the viewer's origin for /favicon.ico.
     return (
         f'<!DOCTYPE html><html{attrs(html_attrs)}><head><meta charset="utf-8">'
-        f"<title>{title}</title><style>{styles}</style></head>"
-        f"<body{attrs(body_attrs)}>{body}</body></html>"
+        f'<title>{title}</title><link rel="icon" href="{html_lib.escape(icon or "data:,")}">'
+        f"<style>{styles}</style></head><body{attrs(body_attrs)}>{body}</body></html>"
     )

@@ -88,7 +88,7 @@ def assert_offline(document: str) -> None:
             "script", "iframe", "frame", "object", "embed", "form", "input", "button", "link",
             "meta", "base", "svg", "math", "video", "audio", "source", "picture", "template",
             "noscript",
-        } or (element.tag == "meta" and element.get("charset")), element.tag  # fmt: skip
+        } or _own_head(element), element.tag  # fmt: skip
         for name, value in element.attrib.items():
             assert not name.startswith("on"), name
             assert name not in {"srcset", "poster", "background", "formaction", "action"}
@@ -96,11 +96,20 @@ def assert_offline(document: str) -> None:
                 assert value.startswith("data:image/"), value[:80]
             if name == "style":
                 assert css.is_offline(value, declarations_only=True), value
-            if name == "href":
+            if name == "href" and element.tag == "link":
+                assert value.startswith(("data:image/", "data:,")), value[:80]
+            elif name == "href":
                 assert element.tag == "a" and value.startswith(("http", "#", "mailto:")), value
     styles = "".join(style.text or "" for style in tree.iter("style"))
     assert css.is_offline(styles), styles
     assert len(list(tree.iter("style"))) == 1
+
+
+def _own_head(element: Any) -> bool:
+    """The replay's own <meta charset> and icon link."""
+    if element.tag == "meta":
+        return set(element.attrib) == {"charset"}
+    return element.tag == "link" and element.get("rel") == "icon"
 
 
 def data_of(uri: str) -> bytes:
@@ -122,7 +131,7 @@ def test_the_page_looks_like_itself_from_the_warc_alone(
 ) -> None:
     data, page = exchange_warc
     replay = build_replay(data, page.url)  # the cited URL: its redirects are in the WARC
-    assert replay.missing == () and replay.inlined == 6
+    assert replay.missing == () and replay.inlined == 7
     assert build_replay(data, page.final_url) == replay
     document = replay.html
     assert_offline(document)
@@ -130,6 +139,8 @@ def test_the_page_looks_like_itself_from_the_warc_alone(
     tree = parsed(document)
     assert EXCHANGE_SENTENCE in tree.text_content()
     assert tree.findtext(".//title") == "Exchange rate held"
+    icon = tree.find(".//link[@rel='icon']").get("href")
+    assert data_of(icon) == png_bytes(*ASSET_IMAGES["icon"])
     assert tree.get("lang") == "en"
     images = {img.get("id"): img.get("src") for img in tree.iter("img")}
     assert data_of(images["photo"]) == png_bytes(*ASSET_IMAGES["photo"])
@@ -162,7 +173,9 @@ def test_what_the_warc_lacks_is_dropped_and_listed(
     assert tree.get_element_by_id("dotted").get("style") == "background-image: none"
     assert tree.findtext(".//style") == ".lede { border-left: 6px solid rgb(200, 30, 30); }"
     url = hostile_server.url
+    assert tree.find(".//link[@rel='icon']").get("href") == "data:,"
     assert replay.missing == (
+        url("/assets/icon.png"),
         url("/assets/site.css"),
         url("/assets/print.css"),
         url("/assets/photo.png"),
