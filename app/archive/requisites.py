@@ -3,12 +3,14 @@
 Public interface::
 
     Requisite(url: str, kind: str)                     # kind: one of KINDS
+    KINDS = ("stylesheet", "image", "font", "icon", "alternate")
     discover_html(html: bytes | str, base_url: str, content_type: str = "") -> list[Requisite]
     discover_css(css: bytes | str, base_url: str, content_type: str = "") -> list[Requisite]
     parse_srcset(value: str) -> list[tuple[str, str]]  # (URL, descriptor) candidates
     parse_html(html: bytes | str, content_type: str = "") -> HtmlElement | None
     document_base(tree: HtmlElement, url: str) -> str
     resolve(base: str, reference: str) -> str | None  # absolute http(s) URL, no fragment
+    link_kind(link: HtmlElement) -> str | None         # what a <link> loads, if anything
     RequisiteBudget(max_resources=50, max_bytes=20 MiB, deadline=None, workers=4, css_depth=3)
     fetch_requisites(page: FetchResult, *, allowed_hosts=frozenset(), limits=FetchLimits(),
                      budget=RequisiteBudget(), user_agent=DEFAULT_USER_AGENT) -> Requisites
@@ -27,8 +29,11 @@ Fetching goes through ``fetch`` (address checks on every request and redirect, s
 bounds, ``allowed_hosts``) within the budget: at most ``max_resources`` requests,
 ``max_bytes`` in all, and the page's deadline (what ``limits.deadline`` leaves after the
 page's own fetch, unless ``deadline`` is given). Stylesheets are read for their own
-requisites ``css_depth`` @imports deep. Cross-site requisites are fetched like any other. A
-requisite that fails is a ``RequisiteFailure`` (the fetcher's reason, ``http-NNN``, or
+requisites ``css_depth`` @imports deep. Cross-site requisites are fetched like any other,
+with the ``Accept`` a browser would send for the kind and its default ``Referer`` (the page's
+origin only, off its own origin). The page's own URLs (cited, redirects, final) are not
+fetched again. A requisite archived keeps its exchanges (redirects too) for the WARC; one that
+fails, a non-2xx answer included, is a ``RequisiteFailure`` (the fetcher's reason, ``http-NNN``, or
 ``budget-resources``, ``budget-bytes``, ``budget-time``); it never fails the page.
 """
 

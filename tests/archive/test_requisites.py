@@ -201,6 +201,18 @@ def test_stylesheets_are_read_only_so_deep(web: HostileServer) -> None:
     assert "exchange-serif.ttf" not in fetched
 
 
+def test_the_page_itself_is_not_fetched_again(web: HostileServer) -> None:
+    result = page(
+        web,
+        "itself",
+        '<img src="/mutable/itself"><img src=""><img src="#top">'
+        '<img src="?"><link rel="icon" href="/mutable/itself#icon">',
+    )
+    requisites = fetch_requisites(result, allowed_hosts=ALLOWED, limits=LIMITS)
+    assert requisites.fetched == requisites.failed == []
+    assert web.hits["/mutable/itself"] == 1
+
+
 def test_pages_that_are_not_html_have_no_requisites(web: HostileServer) -> None:
     for path in ("/pdf", "/json", "/status/404"):
         result = fetch(web.url(path), allowed_hosts=ALLOWED, limits=LIMITS)
