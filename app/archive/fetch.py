@@ -609,7 +609,8 @@ def fetch(
         ("Accept-Encoding", accept_encoding()),
         ("Connection", "close"),
     ]
-    first: Headers = [*sent, ("Referer", referer)] if referer else sent
+    # A header value must be ASCII without line breaks: non-ASCII and controls are escaped.
+    first = [*sent, ("Referer", quote(referer, safe=_TARGET_SAFE + "#"))] if referer else sent
     while True:
         exchange = _exchange(current, allowed, limits, first if not hops else sent, deadline)
         try:

@@ -56,6 +56,7 @@ from app.archive import css
 from app.archive.extract import decode_html
 from app.archive.fetch import DEFAULT_USER_AGENT, FetchLimits, classify, fetch
 from app.archive.types import FetchError, FetchResult, RequisiteFailure, Requisites
+from app.archive.urls import normalise_url
 
 log = logging.getLogger(__name__)
 
@@ -429,6 +430,11 @@ def _referrer(page: str, target: str) -> str | None:
     source, destination = urlsplit(page), urlsplit(target)
     if source.scheme == "https" and destination.scheme != "https":
         return None
+    try:
+        url = normalise_url(page)  # ASCII, no fragment, no credentials, no tracking
+    except ValueError:
+        return None
     if (source.scheme, source.netloc) == (destination.scheme, destination.netloc):
-        return page.partition("#")[0]
-    return f"{source.scheme}://{source.netloc}/"
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}/"

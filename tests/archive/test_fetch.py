@@ -527,6 +527,19 @@ def test_accept_and_referer_are_sent_on_request(web: HostileServer) -> None:
     assert header(result.request_headers, "Referer") is None
 
 
+def test_a_referer_is_sent_as_ascii_without_line_breaks(web: HostileServer) -> None:
+    result = fetch(
+        web.url("/assets/dot.png"),
+        allowed_hosts=ALLOWED,
+        limits=LIMITS,
+        referer="http://news.example/café/日本\r\nX-Injected: 1",
+    )
+    assert header(result.request_headers, "Referer") == (
+        "http://news.example/caf%C3%A9/%E6%97%A5%E6%9C%AC%0D%0AX-Injected:%201"
+    )
+    assert header(result.request_headers, "X-Injected") is None
+
+
 def test_redirect_to_the_other_publisher(web: HostileServer) -> None:
     result = get(web.url(f"/to?url={web.url('/second', host='127.0.0.3')}"))
     assert result.peer_ip == "127.0.0.3" and b"publisher 127.0.0.3" in result.body

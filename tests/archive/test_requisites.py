@@ -213,6 +213,15 @@ def test_the_page_itself_is_not_fetched_again(web: HostileServer) -> None:
     assert web.hits["/mutable/itself"] == 1
 
 
+def test_a_page_with_a_non_ascii_url_still_gets_its_requisites(web: HostileServer) -> None:
+    web.set_page("caf%C3%A9", b'<html><body><img src="/assets/dot.png"></body></html>')
+    result = fetch(web.url("/mutable/café"), allowed_hosts=ALLOWED, limits=LIMITS)
+    requisites = fetch_requisites(result, allowed_hosts=ALLOWED, limits=LIMITS)
+    assert requisites.failed == []
+    dot = requisites.fetched[0]
+    assert ("Referer", web.url("/mutable/caf%C3%A9")) in dot.request_headers
+
+
 def test_pages_that_are_not_html_have_no_requisites(web: HostileServer) -> None:
     for path in ("/pdf", "/json", "/status/404"):
         result = fetch(web.url(path), allowed_hosts=ALLOWED, limits=LIMITS)
