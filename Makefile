@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# pywb (the replay server the WARC tests load captures into) pins versions that clash with
+# the project's, so it gets a virtualenv of its own.
+PYWB_VENV  := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed
 
-.PHONY: run test lint test-scale install clean
+.PHONY: run test lint test-scale install pywb clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +18,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(PYWB_STAMP):
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/pip install --quiet --upgrade pip
+	$(PYWB_VENV)/bin/pip install --quiet 'pywb>=2.8,<3'
+	touch $(PYWB_STAMP)
+
+pywb: $(PYWB_STAMP)
+
 run: $(STAMP)
 	$(BIN)/claimdesk db upgrade
 	$(BIN)/claimdesk run
 
-test: $(STAMP)
+test: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -27,4 +39,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB_VENV) instance .pytest_cache .mypy_cache .ruff_cache

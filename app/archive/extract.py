@@ -3,6 +3,8 @@
 Public interface::
 
     extract(body: bytes, content_type: str, url: str) -> Extracted
+    decode_html(body: bytes, content_type: str = "") -> str
+    decode(body: bytes, declared: str | None = None) -> str
     Extracted(text, title, published_at, canonical_url, language)   # frozen dataclass
 
 - HTML: main text with trafilatura (precision settings, no backup extractors, for speed);
@@ -111,6 +113,19 @@ def decode(body: bytes, declared: str | None = None) -> str:
     return body.decode("latin-1")
 
 
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """An HTML page as text: the charset of ``content_type``, else of its ``<meta>``, else
+    UTF-8, else Latin-1 (see ``decode``)."""
+    return _decode_html(body, _charset_param(content_type.partition(";")[2]))
+
+
+def _decode_html(body: bytes, declared: str | None) -> str:
+    if not declared:
+        meta = _META_CHARSET.search(body[:4096])
+        declared = meta.group(1).decode("ascii") if meta else None
+    return decode(body, declared)
+
+
 def _charset_param(params: str) -> str | None:
     match = _PARAM_CHARSET.search(params)
     return match.group(1) if match else None
@@ -127,10 +142,7 @@ def _looks_html(body: bytes) -> bool:
 def _html(body: bytes, url: str, declared: str | None) -> Extracted:
     import trafilatura
 
-    if not declared:
-        meta = _META_CHARSET.search(body[:4096])
-        declared = meta.group(1).decode("ascii") if meta else None
-    html = decode(body, declared)
+    html = _decode_html(body, declared)
     tree = _parse(html)
     if tree is None:
         return EMPTY

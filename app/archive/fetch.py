@@ -4,9 +4,13 @@ Public interface:
 
 - ``FetchLimits(connect_timeout=5.0, read_timeout=10.0, deadline=30.0,
   max_bytes=25 MiB, max_redirects=10)``: the bounds of one fetch.
-- ``fetch(url, *, allowed_hosts=frozenset(), limits=FetchLimits(), user_agent=...)
-  -> FetchResult``: GET ``url`` following redirects. Returns the final response *whatever its
-  status*; raises ``FetchError`` when there is no response to archive.
+- ``fetch(url, *, allowed_hosts=frozenset(), limits=FetchLimits(), user_agent=...,
+  accept=DEFAULT_ACCEPT, referer=None) -> FetchResult``: GET ``url`` following redirects.
+  Returns the final response *whatever its status*; raises ``FetchError`` when there is no
+  response to archive. Every exchange is kept as sent and received (``FetchResult.exchanges()``):
+  the request line and headers sent, the status line and headers received (order, case and
+  repeats kept) and the body; a redirect's own body is kept up to ``REDIRECT_BODY_MAX`` bytes
+  and ``REDIRECT_BODY_WAIT`` seconds (marked truncated beyond).
 - ``classify(result) -> FetchError | None``: None for 2xx; otherwise the failure, transient
   (with ``retry_after``) for 408, 429 and 5xx, permanent for the rest.
 - ``parse_retry_after(value) -> float | None``: seconds from a Retry-After header (delay or
@@ -63,7 +67,7 @@ from importlib import import_module
 from typing import Any, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
-from app.archive.types import FetchError, FetchResult, Headers, Hop, replay_safe
+from app.archive.types import Exchange, FetchError, FetchResult, Headers, Hop, replay_safe
 from app.archive.urls import ascii_host
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -71,6 +75,11 @@ CHUNK = 64 * 1024  # read size
 CHUNK_OUT = 1024 * 1024  # most decoded output produced in one step
 RETRY_AFTER_CAP = 3600.0
 DEFAULT_USER_AGENT = "claimdesk/0.1 (+archiving)"
+DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain,*/*;q=0.8"
+# A redirect's body is rarely more than a line of HTML; it is kept for the archive, but a
+# redirect that drips or sends megabytes must not cost the fetch.
+REDIRECT_BODY_MAX = 64 * 1024
+REDIRECT_BODY_WAIT = 1.0
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 # Characters a request target may carry as they are; anything else (spaces, non-ASCII, quotes)
@@ -449,13 +458,65 @@ def _read_body(resp: http.client.HTTPResponse, limits: FetchLimits) -> tuple[byt
 @dataclass
 class _Exchange:
     resp: http.client.HTTPResponse
+    target: str
     request_headers: Headers
     peer_ip: str
     sock: socket.socket
+    reader: _DeadlineReader
+    started_at: datetime
 
     def close(self) -> None:
         self.resp.close()
         self.sock.close()
+
+    def record(self, url: str, raw_body: bytes, truncated: str | None = None) -> Exchange:
+        resp = self.resp
+        return Exchange(
+            url=url,
+            method="GET",
+            target=self.target,
+            request_headers=self.request_headers,
+            http_version=_http_version(resp),
+            status=resp.status,
+            reason=resp.reason or "",
+            response_headers=replay_safe(resp.getheaders()),
+            raw_body=raw_body,
+            peer_ip=self.peer_ip,
+            started_at=self.started_at,
+            truncated=truncated,
+        )
+
+
+def _http_version(resp: http.client.HTTPResponse) -> str:
+    # http.client accepts only HTTP/1.x and says 10 for "HTTP/1.0", 11 for any other 1.x.
+    return "HTTP/1.0" if resp.version == 10 else "HTTP/1.1"
+
+
+def _read_redirect_body(exchange: _Exchange) -> tuple[bytes, str | None]:
+    """A redirect's body as received, and why it was cut short (a ``WARC-Truncated`` value).
+
+    At most ``REDIRECT_BODY_MAX`` bytes within ``REDIRECT_BODY_WAIT`` seconds in all: what a
+    redirect's body holds is not worth the fetch's deadline.
+    """
+    stop_at = time.monotonic() + REDIRECT_BODY_WAIT
+    parts: list[bytes] = []
+    size = 0
+    try:
+        while size <= REDIRECT_BODY_MAX:
+            left = stop_at - time.monotonic()
+            if left <= 0:
+                return b"".join(parts), "time"
+            exchange.reader.read_timeout = min(exchange.reader.read_timeout, left)
+            chunk = exchange.resp.read1(REDIRECT_BODY_MAX + 1 - size)
+            if not chunk:
+                return b"".join(parts), None
+            parts.append(chunk)
+            size += len(chunk)
+    except FetchError:  # a timeout: the redirect's own wait, or the deadline (checked later)
+        return b"".join(parts), "time"
+    except (OSError, http.client.HTTPException):
+        return b"".join(parts), "disconnect"
+    return b"".join(parts)[:REDIRECT_BODY_MAX], "length"
 
 
 def _request_target(path: str, query: str) -> str:
@@ -467,7 +528,7 @@ def _exchange(
     url: str,
     allowed_hosts: frozenset[str],
     limits: FetchLimits,
-    user_agent: str,
+    request_headers: Headers,
     deadline: _Deadline,
 ) -> _Exchange:
     parts = urlsplit(url)
@@ -487,19 +548,15 @@ def _exchange(
 
     addresses = _resolve(host, port, may_use, deadline, limits)
     sock, peer = _connect(scheme, host, port, addresses, may_use, limits, deadline)
-    conn = _PinnedConnection(host, port, sock, _DeadlineReader(sock, deadline, limits.read_timeout))
+    reader = _DeadlineReader(sock, deadline, limits.read_timeout)
+    conn = _PinnedConnection(host, port, sock, reader)
     host_header = f"[{host}]" if ":" in host else host
     if port != (443 if scheme == "https" else 80):
         host_header += f":{port}"
-    headers: Headers = [
-        ("Host", host_header),
-        ("User-Agent", user_agent),
-        ("Accept", "text/html,application/xhtml+xml,application/pdf,text/plain,*/*;q=0.8"),
-        ("Accept-Encoding", accept_encoding()),
-        ("Connection", "close"),
-    ]
+    headers: Headers = [("Host", host_header), *request_headers]
+    started_at = datetime.now(UTC)
+    target = _request_target(parts.path, parts.query)
     try:
-        target = _request_target(parts.path, parts.query)
         conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
         for name, value in headers:
             conn.putheader(name, value)
@@ -513,7 +570,7 @@ def _exchange(
         raise FetchError(
             "connection-error", f"talking to {host} failed: {exc!r}", transient=True
         ) from None
-    return _Exchange(resp, headers, peer, sock)
+    return _Exchange(resp, target, headers, peer, sock, reader, started_at)
 
 
 def _location(resp: http.client.HTTPResponse, base: str) -> str | None:
@@ -532,8 +589,13 @@ def fetch(
     allowed_hosts: frozenset[str] = frozenset(),
     limits: FetchLimits = FetchLimits(),
     user_agent: str = DEFAULT_USER_AGENT,
+    accept: str = DEFAULT_ACCEPT,
+    referer: str | None = None,
 ) -> FetchResult:
-    """GET ``url`` safely, following redirects; see the module docstring for the rules."""
+    """GET ``url`` safely, following redirects; see the module docstring for the rules.
+
+    ``referer`` is sent on the first request only (as browsers do for a subresource).
+    """
     started_at = datetime.now(UTC)
     t0 = time.monotonic()
     deadline = _Deadline(limits.deadline)
@@ -541,13 +603,24 @@ def fetch(
     hops: list[Hop] = []
     seen = {url.partition("#")[0]}
     current = url
+    sent: Headers = [
+        ("User-Agent", user_agent),
+        ("Accept", accept),
+        ("Accept-Encoding", accept_encoding()),
+        ("Connection", "close"),
+    ]
+    # A header value must be ASCII without line breaks: non-ASCII and controls are escaped.
+    first = [*sent, ("Referer", quote(referer, safe=_TARGET_SAFE + "#"))] if referer else sent
     while True:
-        exchange = _exchange(current, allowed, limits, user_agent, deadline)
+        exchange = _exchange(current, allowed, limits, first if not hops else sent, deadline)
         try:
             resp = exchange.resp
             target = _location(resp, current)
             if target is not None:
-                hops.append(Hop(current, resp.status, target))
+                raw, truncated = _read_redirect_body(exchange)
+                hops.append(
+                    Hop(current, resp.status, target, exchange.record(current, raw, truncated))
+                )
                 if len(hops) > limits.max_redirects:
                     raise FetchError(
                         "too-many-redirects", f"more than {limits.max_redirects} redirects"
@@ -563,7 +636,7 @@ def fetch(
                 final_url=current,
                 status=resp.status,
                 reason=resp.reason or "",
-                http_version="HTTP/1.0" if resp.version == 10 else "HTTP/1.1",
+                http_version=_http_version(resp),
                 request_headers=exchange.request_headers,
                 response_headers=replay_safe(resp.getheaders()),
                 raw_body=raw,
@@ -573,6 +646,8 @@ def fetch(
                 started_at=started_at,
                 elapsed=time.monotonic() - t0,
                 redirects=hops,
+                request_target=exchange.target,
+                requested_at=exchange.started_at,
             )
         finally:
             exchange.close()

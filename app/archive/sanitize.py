@@ -3,6 +3,7 @@
 Public interface::
 
     sanitize_archived_html(html: str, base_url: str = "") -> str
+    sanitize_for_replay(html: str, base_url: str = "") -> str
 
 nh3 (ammonia) parses the page as a browser would and keeps only an allow-list: text
 structure (headings, paragraphs, lists, tables, quotes, figures), links and images. Gone are
@@ -16,13 +17,22 @@ Relative ``href``/``src``/``cite`` URLs are made absolute against ``base_url`` (
 page's final URL), else they would point into claimdesk's own origin; fragment links stay.
 Only ``http``, ``https`` and ``mailto`` URLs survive. Links get
 ``rel="noopener noreferrer nofollow"`` and images ``referrerpolicy="no-referrer"``.
+
+``sanitize_for_replay`` is the same allow-list for HTML whose subresources the replay has
+already replaced with ``data:`` URIs from the archive (``app/archive/replay.py``): it also
+keeps what styling needs (``class``, ``id``, ``data-*``, ``aria-*``, presentational
+attributes, and ``style`` attributes in which nothing loads but a ``data:`` URI), and image
+``src`` only as a ``data:image/...`` URI, so nothing it lets through can reach the network.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 import nh3
+
+from app.archive.css import is_offline
 
 _TAGS = {
     "a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br",
@@ -60,6 +70,17 @@ _ATTRIBUTES = {
 }
 _SCHEMES = {"http", "https", "mailto"}
 
+_REPLAY_TAGS = _TAGS | {"big", "center", "font", "strike", "tt"}
+_PRESENTATION = {"align", "valign", "bgcolor", "border", "width", "height", "nowrap"}
+_REPLAY_ATTRIBUTES = {
+    **_ATTRIBUTES,
+    "*": _ATTRIBUTES["*"] | {"class", "id", "style", "hidden", "role"} | _PRESENTATION,
+    "a": _ATTRIBUTES["a"] | {"name"},
+    "font": {"color", "face", "size"},
+    "table": {"cellpadding", "cellspacing", "summary"},
+}
+_DATA_IMAGE = re.compile(r"data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*(;base64)?,", re.IGNORECASE)
+
 
 def sanitize_archived_html(html: str, base_url: str = "") -> str:
     """``html`` with only inert markup left, URLs made absolute against ``base_url``."""
@@ -81,6 +102,36 @@ def sanitize_archived_html(html: str, base_url: str = "") -> str:
         attributes=_ATTRIBUTES,
         attribute_filter=absolute,
         url_schemes=_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        set_tag_attribute_values={"img": {"referrerpolicy": "no-referrer"}},
+        strip_comments=True,
+    )
+
+
+def sanitize_for_replay(html: str, base_url: str = "") -> str:
+    """``html`` (its subresources already ``data:`` URIs) with only inert, styled markup left."""
+
+    def allowed(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "style":
+            return value if is_offline(value, declarations_only=True) else None
+        if attribute == "src":  # images only: anything else would be fetched
+            return value if _DATA_IMAGE.match(value.strip()) else None
+        if attribute not in _URL_ATTRIBUTES:
+            return value
+        value = value.strip()
+        if value.startswith("#"):
+            return value
+        url = urljoin(base_url, value) if base_url else value
+        return url if urlsplit(url).scheme.lower() in _SCHEMES else None
+
+    return nh3.clean(
+        html,
+        tags=_REPLAY_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes=_REPLAY_ATTRIBUTES,
+        attribute_filter=allowed,
+        url_schemes=_SCHEMES | {"data"},
+        generic_attribute_prefixes={"data-", "aria-"},
         link_rel="noopener noreferrer nofollow",
         set_tag_attribute_values={"img": {"referrerpolicy": "no-referrer"}},
         strip_comments=True,

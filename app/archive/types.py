@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 Headers = list[tuple[str, str]]
 
@@ -23,12 +24,39 @@ def replay_safe(headers: Headers) -> Headers:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """One HTTP request as sent and the response to it as received.
+
+    Header lists keep the order, the case and the repetitions of the wire; values are the
+    bytes on the wire read as Latin-1 (as http.client does), so they encode back exactly.
+    """
+
+    url: str
+    method: str
+    target: str  # the request-target sent: "/path?query", percent-encoded
+    request_headers: Headers
+    http_version: str  # of the response: "HTTP/1.1" or "HTTP/1.0"
+    status: int
+    reason: str
+    response_headers: Headers
+    raw_body: bytes  # as received (still content-encoded, de-chunked)
+    peer_ip: str
+    started_at: datetime  # when the request was sent
+    truncated: str | None = None  # why raw_body is shorter than what was sent ("length", "time")
+
+
+@dataclass(frozen=True)
 class Hop:
-    """One response in a redirect chain (the last hop is the final response)."""
+    """One redirect in a chain: the URL asked for, its 3xx status and where it pointed.
+
+    ``exchange`` is the whole exchange as sent and received when the fetcher recorded it
+    (hops built by hand for tests may have none; the WARC writer then has no record to write).
+    """
 
     url: str
     status: int
     location: str | None = None
+    exchange: Exchange | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -49,6 +77,61 @@ class FetchResult:
     started_at: datetime
     elapsed: float  # seconds for the whole fetch, redirects included
     redirects: list[Hop] = field(default_factory=list)  # hops before the final response
+    method: str = "GET"
+    request_target: str = ""  # as sent for the final request; "" = path and query of final_url
+    requested_at: datetime | None = None  # when the final request was sent; None = started_at
+
+    @property
+    def exchange(self) -> Exchange:
+        """The final request and response."""
+        return Exchange(
+            url=self.final_url,
+            method=self.method,
+            target=self.request_target or request_target_of(self.final_url),
+            request_headers=self.request_headers,
+            http_version=self.http_version or "HTTP/1.1",
+            status=self.status,
+            reason=self.reason,
+            response_headers=self.response_headers,
+            raw_body=self.raw_body,
+            peer_ip=self.peer_ip,
+            started_at=self.requested_at or self.started_at,
+        )
+
+    def exchanges(self) -> list[Exchange]:
+        """Every recorded exchange in the order they happened: redirects, then the final one."""
+        hops = [hop.exchange for hop in self.redirects if hop.exchange is not None]
+        return [*hops, self.exchange]
+
+
+def request_target_of(url: str) -> str:
+    """The origin-form request-target of ``url``: its path (at least "/") and query."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass(frozen=True)
+class RequisiteFailure:
+    """A page requisite that is not in the archive, and why (a FetchError reason or a
+    ``budget-*`` reason for one that was never fetched)."""
+
+    url: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class Requisites:
+    """The page requisites captured with a page: the ones archived, in the order they were
+    found, and the ones that are not."""
+
+    fetched: list[FetchResult] = field(default_factory=list)
+    failed: list[RequisiteFailure] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Bytes received for the archived requisites (bodies as received, redirects too)."""
+        return sum(len(x.raw_body) for result in self.fetched for x in result.exchanges())
 
 
 class FetchError(Exception):

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from app.archive import fetch as fetch_module
 from app.archive.fetch import (
+    REDIRECT_BODY_MAX,
     FetchLimits,
     accept_encoding,
     classify,
@@ -441,6 +442,102 @@ def test_redirect_chain_is_followed_and_recorded(web: HostileServer) -> None:
     assert [h.url for h in result.redirects] == [web.url(f"/chain/{n}") for n in (3, 2, 1)]
     assert [h.status for h in result.redirects] == [302, 302, 302]
     assert result.body == article_html("chained")
+
+
+def test_every_hop_is_kept_as_sent_and_received(web: HostileServer) -> None:
+    result = get(web.url("/redirect-chain"))
+    assert result.final_url == web.url("/a/exchange.html")
+    first, second = (hop.exchange for hop in result.redirects)
+    assert first is not None and second is not None
+    assert (first.url, first.status, first.reason, first.http_version) == (
+        web.url("/redirect-chain"),
+        301,
+        "Moved Permanently",
+        "HTTP/1.1",
+    )
+    # Order, case and repeats as the server sent them.
+    assert [name for name, _ in first.response_headers] == [
+        "Server",
+        "Date",
+        "Location",
+        "Link",
+        "Link",
+        "X-Redirect-STEP",
+        "Content-Type",
+        "Content-Length",
+    ]
+    assert header(first.response_headers, "Location") == "/redirect-chain/next"
+    assert first.raw_body == b"<html><body>Moved to /redirect-chain/next</body></html>"
+    assert first.truncated is None and first.peer_ip == HOSTS[0]
+    assert (first.method, first.target) == ("GET", "/redirect-chain")
+    assert [name for name, _ in first.request_headers] == [
+        "Host",
+        "User-Agent",
+        "Accept",
+        "Accept-Encoding",
+        "Connection",
+    ]
+    assert (second.status, second.target, second.raw_body) == (302, "/redirect-chain/next", b"")
+    assert first.started_at <= second.started_at
+    final = result.exchanges()[-1]
+    assert result.exchanges() == [first, second, final]
+    assert (final.url, final.target, final.status) == (result.final_url, "/a/exchange.html", 200)
+    assert result.requested_at is not None and second.started_at <= result.requested_at
+
+
+def test_the_request_target_is_recorded_as_sent(web: HostileServer) -> None:
+    result = get(web.url("/to?url=/article/café?q=a b"))
+    assert result.redirects[0].exchange is not None
+    assert result.redirects[0].exchange.target == "/to?url=/article/caf%C3%A9?q=a%20b"
+    assert result.request_target == "/article/caf%C3%A9?q=a%20b"
+
+
+def test_a_large_redirect_body_is_cut_and_marked(web: HostileServer) -> None:
+    result = get(web.url("/redirect-big"))
+    exchange = result.redirects[0].exchange
+    assert result.body == article_html("big-redirect")
+    assert exchange is not None and exchange.truncated == "length"
+    assert len(exchange.raw_body) == REDIRECT_BODY_MAX
+
+
+def test_a_dripping_redirect_body_does_not_cost_the_fetch(web: HostileServer) -> None:
+    limits = FetchLimits(connect_timeout=2, read_timeout=2, deadline=4)
+    result = get(web.url("/redirect-drip"), limits=limits)
+    exchange = result.redirects[0].exchange
+    assert result.body == article_html("drip-redirect")
+    assert exchange is not None and exchange.truncated == "time"
+    assert 0 < len(exchange.raw_body) < 1000
+
+
+def test_accept_and_referer_are_sent_on_request(web: HostileServer) -> None:
+    referer = web.url("/a/exchange.html")
+    result = fetch(
+        web.url("/to?url=/assets/photo.png"),
+        allowed_hosts=ALLOWED,
+        limits=LIMITS,
+        accept="image/*",
+        referer=referer,
+    )
+    assert result.content_type == "image/png"
+    hop = result.redirects[0].exchange
+    assert hop is not None
+    assert ("Accept", "image/*") in hop.request_headers
+    assert ("Referer", referer) in hop.request_headers
+    # Only the first request carries it: a redirect elsewhere must not learn the page's URL.
+    assert header(result.request_headers, "Referer") is None
+
+
+def test_a_referer_is_sent_as_ascii_without_line_breaks(web: HostileServer) -> None:
+    result = fetch(
+        web.url("/assets/dot.png"),
+        allowed_hosts=ALLOWED,
+        limits=LIMITS,
+        referer="http://news.example/café/日本\r\nX-Injected: 1",
+    )
+    assert header(result.request_headers, "Referer") == (
+        "http://news.example/caf%C3%A9/%E6%97%A5%E6%9C%AC%0D%0AX-Injected:%201"
+    )
+    assert header(result.request_headers, "X-Injected") is None
 
 
 def test_redirect_to_the_other_publisher(web: HostileServer) -> None:

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from app.archive.sanitize import sanitize_archived_html
+from app.archive.css import is_offline
+from app.archive.sanitize import sanitize_archived_html, sanitize_for_replay
 
 BASE = "https://news.example.org/2026/11/story.html"
 
@@ -174,3 +175,77 @@ def test_any_mix_of_hostile_fragments_stays_inert(parts: list[str]) -> None:
     clean = sanitize_archived_html("".join(parts), BASE)
     assert_inert(clean)
     assert sanitize_archived_html(clean, BASE) == clean  # a second pass finds nothing to do
+
+
+# --- the replay profile: styles kept, nothing that loads -------------------------------------
+
+REPLAY_FORBIDDEN_ATTRIBUTES = FORBIDDEN_ATTRIBUTES - {"class", "id", "style"}
+DATA_PNG = "data:image/png;base64,iVBORw0KGgo="
+
+
+def assert_inert_for_replay(clean: str) -> None:
+    """As ``assert_inert``, but styling attributes may stay as long as nothing in them loads."""
+    if not clean.strip():
+        return
+    tree = lxml_html.fragment_fromstring(clean, create_parent="div")
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        assert element.tag not in FORBIDDEN_TAGS, clean
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), clean
+            assert name.lower() not in REPLAY_FORBIDDEN_ATTRIBUTES, clean
+            if name == "src":
+                assert value.startswith("data:image/"), clean
+            if name in ("href", "cite") and not value.startswith("#"):
+                assert urlsplit(value).scheme in ALLOWED_SCHEMES, clean
+            if name == "style":
+                assert is_offline(value, declarations_only=True), clean
+            assert "javascript:" not in value.lower() and "expression(" not in value.lower()
+    assert "<script" not in clean.lower() and "<style" not in clean.lower()
+
+
+@pytest.mark.parametrize("dirty", HOSTILE)
+def test_hostile_markup_is_made_inert_for_replay(dirty: str) -> None:
+    assert_inert_for_replay(sanitize_for_replay(dirty, BASE))
+
+
+def test_replay_keeps_styling_and_data_images_only() -> None:
+    page = (
+        f'<p class="lede" id="first" data-kind="intro" aria-label="x" style="color: red">a</p>'
+        f'<p style="background: url({DATA_PNG})">b</p>'
+        '<p style="background: url(https://tracker.example/p.gif)">c</p>'
+        "<p style=\"background: image-set('https://tracker.example/a.png' 1x)\">d</p>"
+        '<p style="behavior: url(x.htc)">e</p>'
+        '<p style="width: expression(alert(1))">f</p>'
+        f'<img src="{DATA_PNG}" alt="kept"><img src="https://tracker.example/p.gif" alt="gone">'
+        '<img src="data:text/html;base64,PHNjcmlwdD4=" alt="not an image">'
+        '<a href="data:text/html,x">data link</a><a href="/story">story</a>'
+        '<center><font color="red" face="serif">old</font></center>'
+        '<table border="1" cellpadding="2"><tr><td bgcolor="#eee" valign="top">c</td></tr></table>'
+    )
+    tree = lxml_html.fragment_fromstring(sanitize_for_replay(page, BASE), create_parent="div")
+    paragraphs = tree.findall(".//p")
+    assert paragraphs[0].attrib == {
+        "class": "lede",
+        "id": "first",
+        "data-kind": "intro",
+        "aria-label": "x",
+        "style": "color: red",
+    }
+    assert paragraphs[1].get("style") == f"background: url({DATA_PNG})"
+    assert [p.get("style") for p in paragraphs[2:]] == [None, None, None, None]
+    images = {img.get("alt"): img.get("src") for img in tree.iter("img")}
+    assert images == {"kept": DATA_PNG, "gone": None, "not an image": None}
+    links = {a.text: a.get("href") for a in tree.iter("a")}
+    assert links == {"data link": None, "story": "https://news.example.org/story"}
+    assert tree.find(".//font").attrib == {"color": "red", "face": "serif"}
+    assert tree.find(".//td").attrib == {"bgcolor": "#eee", "valign": "top"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(FRAGMENTS, max_size=12))
+def test_any_mix_of_hostile_fragments_stays_inert_for_replay(parts: list[str]) -> None:
+    clean = sanitize_for_replay("".join(parts), BASE)
+    assert_inert_for_replay(clean)
+    assert sanitize_for_replay(clean, BASE) == clean

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from app.archive.types import FetchResult, Hop
+from app.archive.types import Exchange, FetchResult, Hop, RequisiteFailure, Requisites
 from app.archive.warc import WARC_VERSION, build_warc, iter_records
 from tests.support.pages import news_page
 
@@ -122,11 +122,16 @@ def test_records_and_headers() -> None:
     info_id = info.rec_headers.get_header("WARC-Record-ID")
     response_id = response.rec_headers.get_header("WARC-Record-ID")
     for record in (response, request, meta):
-        assert record.rec_headers.get_header("WARC-Target-URI") == FINAL
         assert record.rec_headers.get_header("WARC-Date") == "2026-11-22T12:00:00.123456Z"
         assert record.rec_headers.get_header("WARC-Warcinfo-ID") == info_id
+    for record in (response, request):
+        assert record.rec_headers.get_header("WARC-Target-URI") == FINAL
     assert response.rec_headers.get_header("WARC-IP-Address") == "127.0.0.2"
     assert request.rec_headers.get_header("WARC-Concurrent-To") == response_id
+    # The metadata can never be taken for the page: its target is a URN naming the response.
+    uuid = response_id.removeprefix("<urn:uuid:").removesuffix(">")
+    assert meta.rec_headers.get_header("WARC-Target-URI") == f"urn:claimdesk:metadata:{uuid}"
+    assert meta.rec_headers.get_header("WARC-Refers-To") == response_id
     assert meta.rec_headers.get_header("WARC-Concurrent-To") == response_id
     assert meta.rec_headers.get_header("Content-Type") == "application/json"
     assert request.http_headers.protocol == "GET"
@@ -247,3 +252,163 @@ def test_iter_records_reads_a_stream(tmp_path: Path) -> None:
     with path.open("rb") as fh:
         types = [r.rec_type for r in iter_records(fh)]
     assert types == ["warcinfo", "response", "request", "metadata"]
+
+
+# --- every exchange: redirect hops and requisites ---------------------------------------------
+
+BASE = "http://127.0.0.2:8000"
+T0 = datetime(2026, 11, 22, 12, 0, 0, 123456, tzinfo=UTC)
+
+
+def exchange(url: str, status: int, body: bytes = b"", **changes: Any) -> Exchange:
+    fields: dict[str, Any] = dict(
+        url=url,
+        method="GET",
+        target=url.removeprefix(BASE),
+        request_headers=[("Host", "127.0.0.2:8000"), ("User-Agent", "claimdesk-test")],
+        http_version="HTTP/1.1",
+        status=status,
+        reason={200: "OK", 301: "Moved Permanently", 302: "Found"}[status],
+        response_headers=[("Content-Type", "text/html")],
+        raw_body=body,
+        peer_ip="127.0.0.2",
+        started_at=T0,
+    )
+    fields.update(changes)
+    return Exchange(**fields)
+
+
+def redirected() -> FetchResult:
+    """/start -> 301 -> /moved -> 302 -> FINAL, each hop recorded as received."""
+    first = exchange(
+        f"{BASE}/start",
+        301,
+        b"<p>moved</p>",
+        response_headers=[
+            ("Location", "/moved"),
+            ("Link", "<a>; rel=x"),
+            ("link", "<b>; rel=y"),
+            ("X-MiXeD", "1"),
+        ],
+        truncated="length",
+    )
+    second = exchange(
+        f"{BASE}/moved",
+        302,
+        # The bytes of a UTF-8 Location as http.client hands them over (read as Latin-1).
+        response_headers=[("Location", "/article/café".encode().decode("latin-1"))],
+        peer_ip="127.0.0.3",
+        started_at=T0 + timedelta(milliseconds=10),
+    )
+    return fetched(
+        news_page(),
+        redirects=[
+            Hop(first.url, 301, "/moved", first),
+            Hop(second.url, 302, FINAL, second),
+        ],
+        request_target="/article/a?x=1",
+        requested_at=T0 + timedelta(milliseconds=20),
+    )
+
+
+def requisite(path: str, body: bytes, content_type: str) -> FetchResult:
+    url = BASE + path
+    return fetched(
+        body,
+        url=url,
+        final_url=url,
+        response_headers=[("Content-Type", content_type)],
+        content_type=content_type,
+        redirects=[],
+        started_at=T0 + timedelta(milliseconds=30),
+    )
+
+
+def layout(data: bytes) -> list[tuple[str, str]]:
+    return [
+        (r.rec_type, r.rec_headers.get_header("WARC-Target-URI") or "") for r in iter_records(data)
+    ]
+
+
+def test_every_hop_is_a_response_and_request_pair(tmp_path: Path) -> None:
+    data = build_warc(redirected())
+    got = layout(data)
+    assert got[:-1] == [
+        ("warcinfo", ""),
+        ("response", FINAL),
+        ("request", FINAL),
+        ("response", f"{BASE}/start"),
+        ("request", f"{BASE}/start"),
+        ("response", f"{BASE}/moved"),
+        ("request", f"{BASE}/moved"),
+    ]
+    assert got[-1][0] == "metadata" and got[-1][1].startswith("urn:claimdesk:metadata:")
+    report = warcio_check(tmp_path, data)
+    assert report.count("digest pass") == len(got) and "no digest" not in report
+
+    by_id = {}
+    responses = {}
+    for record in iter_records(data):
+        content = record.content_stream().read()
+        assert record.digest_checker.passed is not False, record.digest_checker.problems
+        by_id[record.rec_headers.get_header("WARC-Record-ID")] = record
+        if record.rec_type == "response":
+            responses[record.rec_headers.get_header("WARC-Target-URI")] = (record, content)
+        if record.rec_type == "request":  # each request names the response it asked for
+            partner = by_id[record.rec_headers.get_header("WARC-Concurrent-To")]
+            assert partner.rec_type == "response"
+            assert partner.rec_headers.get_header("WARC-Target-URI") == (
+                record.rec_headers.get_header("WARC-Target-URI")
+            )
+    start, start_body = responses[f"{BASE}/start"]
+    assert start.http_headers.statusline == "301 Moved Permanently"
+    assert start.http_headers.headers == [
+        ("Location", "/moved"),
+        ("Link", "<a>; rel=x"),
+        ("link", "<b>; rel=y"),
+        ("X-MiXeD", "1"),
+    ]
+    assert start_body == b"<p>moved</p>"
+    assert start.rec_headers.get_header("WARC-Truncated") == "length"
+    moved = responses[f"{BASE}/moved"][0]
+    assert moved.http_headers.get_header("Location") == "/article/caf%C3%A9"
+    assert moved.rec_headers.get_header("WARC-IP-Address") == "127.0.0.3"
+    assert moved.rec_headers.get_header("WARC-Date") == "2026-11-22T12:00:00.133456Z"
+    assert moved.rec_headers.get_header("WARC-Truncated") is None
+    final = responses[FINAL][0]
+    assert final.rec_headers.get_header("WARC-Date") == "2026-11-22T12:00:00.143456Z"
+
+
+def test_requisites_follow_the_page_and_are_listed_in_the_metadata(tmp_path: Path) -> None:
+    style = requisite("/site.css", b"body { color: red }", "text/css")
+    photo = requisite("/photo.png", b"\x89PNG\r\n\x1a\n fake", "image/png")
+    requisites = Requisites(
+        fetched=[style, photo],
+        failed=[RequisiteFailure(f"{BASE}/gone.png", "http-404", "answered 404")],
+    )
+    data = build_warc(redirected(), requisites=requisites, metadata={"capture_id": 3})
+    got = layout(data)
+    assert got[7:11] == [
+        ("response", f"{BASE}/site.css"),
+        ("request", f"{BASE}/site.css"),
+        ("response", f"{BASE}/photo.png"),
+        ("request", f"{BASE}/photo.png"),
+    ]
+    assert [kind for kind, _ in got].count("response") == 5
+    report = warcio_check(tmp_path, data)
+    assert report.count("digest pass") == len(got) == 12
+    meta = json.loads(records(data)["metadata"][1])
+    assert meta["capture_id"] == 3
+    assert [r["url"] for r in meta["requisites"]["archived"]] == [style.url, photo.url]
+    assert meta["requisites"]["failed"] == [
+        {"url": f"{BASE}/gone.png", "reason": "http-404", "detail": "answered 404"}
+    ]
+    assert meta["requisites"]["bytes"] == len(style.raw_body) + len(photo.raw_body)
+    assert build_warc(redirected(), requisites=requisites, metadata={"capture_id": 3}) == data
+    ids = [r.rec_headers.get_header("WARC-Record-ID") for r in iter_records(data)]
+    assert len(set(ids)) == len(ids)
+
+
+def test_a_fragment_never_reaches_the_target_uri() -> None:
+    data = build_warc(fetched(b"x", final_url=FINAL + "#section"))
+    assert ("response", FINAL) in layout(data)

@@ -37,6 +37,18 @@ Routes (``<key>`` keeps counters independent between tests):
   /reset                   closes the connection without answering
   /mutable/<key>           content set by the test (``set_page``), or a 404 once set to None
   /soft404                 redirects to the site root
+  /redirect-chain          301 (small body, a repeated header) -> /redirect-chain/next,
+                           302 -> /a/exchange.html
+  /redirect-big            302 to /article/big-redirect with a 100 KB body
+  /redirect-drip           302 to /article/drip-redirect whose body drips a byte every 0.5 s
+  /a/exchange.html         an article with requisites: a stylesheet (colour, background image,
+                           @import of a stylesheet with an @font-face), a <style> with an
+                           @import and a rule, a photo with srcset, an image on the other host,
+                           a style attribute with url(), an icon, a tracking beacon and a script
+  /assets/<name>.png       PNG images (sizes in ``ASSET_IMAGES``); /assets/<name>.css stylesheets
+  /assets/exchange-serif.ttf  a real TrueType font (one of the system's)
+  /beacon.gif              a 1x1 GIF that must only ever be fetched by the archiver
+  /bytes/<n>               n bytes of application/octet-stream
 """
 
 from __future__ import annotations
@@ -44,6 +56,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import pathlib
 import socket
 import ssl
 import struct
@@ -77,6 +90,86 @@ def article_html(name: str, *, extra: str = "") -> bytes:
         f"</head><body><nav>Home | World | Sport</nav><article><h1>Report {name}</h1>"
         f"<p>{QUOTE}</p>{paragraphs}{extra}</article>"
         "<footer>Share on Facebook</footer></body></html>"
+    ).encode()
+
+
+EXCHANGE_SENTENCE = "The central bank held the exchange rate at 1.0842 for the third month."
+# name -> (width, height, RGB)
+ASSET_IMAGES = {
+    "photo": (64, 40, (20, 60, 200)),
+    "photo-2x": (128, 80, (20, 60, 200)),
+    "remote": (32, 32, (20, 160, 60)),
+    "texture": (8, 8, (240, 200, 40)),
+    "dot": (4, 4, (200, 30, 30)),
+    "icon": (16, 16, (0, 0, 0)),
+}
+ASSET_CSS = {
+    "site": (
+        '@import url("fonts.css");\n'
+        'body { color: rgb(12, 34, 56); background: rgb(250, 250, 240) url("texture.png"); }\n'
+        'h1 { font-family: "Exchange Serif", monospace; }\n'
+    ),
+    "fonts": (
+        '@font-face { font-family: "Exchange Serif";'
+        ' src: url(exchange-serif.ttf) format("truetype"); }\n'
+    ),
+    "print": "article { color: black; }\n",
+}
+BEACON_GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
+    b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+def png_bytes(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A valid RGB PNG of one colour."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@cache
+def font_bytes() -> bytes:
+    """A real TrueType font: the smallest one installed (Chromium's fontconfig brings some)."""
+    fonts = sorted(pathlib.Path("/usr/share/fonts").rglob("*.ttf"), key=lambda p: p.stat().st_size)
+    return fonts[0].read_bytes() if fonts else b"\x00\x01\x00\x00 not a font"
+
+
+def exchange_html(other_host: str) -> bytes:
+    """The article that ``/a/exchange.html`` serves; ``other_host`` is the other publisher's
+    ``host:port``, where its second image lives."""
+    paragraphs = "".join(
+        f"<p>Paragraph {i}: traders in Frankfurt watched the rate for {i + 2} hours.</p>"
+        for i in range(6)
+    )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Exchange rate held</title>"
+        '<link rel="stylesheet" href="/assets/site.css">'
+        '<link rel="icon" href="/assets/icon.png">'
+        '<style>@import url("/assets/print.css") print;'
+        " .lede { border-left: 6px solid rgb(200, 30, 30); }</style>"
+        '<script>document.documentElement.dataset.ran = "yes";'
+        ' new Image().src = "/beacon.gif?from=script";</script>'
+        "</head><body><article><h1>Exchange rate held</h1>"
+        f'<p class="lede">{EXCHANGE_SENTENCE}</p>'
+        '<img id="photo" src="/assets/photo.png"'
+        ' srcset="/assets/photo.png 1x, /assets/photo-2x.png 2x" alt="The bank">'
+        f'<img id="remote" src="http://{other_host}/assets/remote.png" alt="Elsewhere">'
+        '<p id="dotted" style="background-image: url(\'/assets/dot.png\')">Dotted.</p>'
+        f"{paragraphs}"
+        '<img id="beacon" src="/beacon.gif?page=exchange" width="1" height="1" alt="">'
+        "</article></body></html>"
     ).encode()
 
 
@@ -349,6 +442,45 @@ def _make_handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
                     self.send(200, content)
             elif path == "/soft404":
                 self.redirect("/")
+            elif path == "/redirect-chain":
+                self.send_response(301, "Moved Permanently")
+                self.send_header("Location", "/redirect-chain/next")
+                self.send_header("Link", "</a/exchange.html>; rel=canonical")
+                self.send_header("Link", "</assets/site.css>; rel=preload; as=style")
+                self.send_header("X-Redirect-STEP", "one")
+                body = b"<html><body>Moved to /redirect-chain/next</body></html>"
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            elif path == "/redirect-big":
+                body = b"<p>" + b"moved " * 20_000 + b"</p>"
+                self.send(302, body, headers={"Location": "/article/big-redirect"})
+            elif path == "/redirect-drip":
+                self.send_response(302)
+                self.send_header("Location", "/article/drip-redirect")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.drip(b"m" * 1000)
+            elif path == "/redirect-chain/next":
+                self.redirect("/a/exchange.html")
+            elif path == "/a/exchange.html":
+                other = next(h for h in state.hosts if h != self.connection.getsockname()[0])
+                self.send(200, exchange_html(f"{other}:{state.ports[other]}"))
+            elif seg[0] == "assets" and len(seg) == 2:
+                name, _, ext = seg[1].rpartition(".")
+                if ext == "png" and name in ASSET_IMAGES:
+                    self.send(200, png_bytes(*ASSET_IMAGES[name]), "image/png")
+                elif ext == "css" and name in ASSET_CSS:
+                    self.send(200, ASSET_CSS[name].encode(), "text/css; charset=utf-8")
+                elif seg[1] == "exchange-serif.ttf":
+                    self.send(200, font_bytes(), "font/ttf")
+                else:
+                    self.send(404, b"no such asset", "text/plain")
+            elif path == "/beacon.gif":
+                self.send(200, BEACON_GIF, "image/gif", {"Cache-Control": "no-store"})
+            elif seg[0] == "bytes":
+                self.send(200, b"x" * int(seg[1]), "application/octet-stream")
             else:
                 self.send(404, b"no such page", "text/plain")
 
