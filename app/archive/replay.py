@@ -4,7 +4,7 @@ Public interface::
 
     build_replay(warc: bytes | BinaryIO | str | os.PathLike[str], page_url: str, *,
                  max_bytes: int = MAX_REPLAY_BYTES) -> Replay
-    replay_html(warc, page_url, *, max_bytes=MAX_REPLAY_BYTES) -> str
+    replay_html(warc, page_url, *, max_bytes=MAX_REPLAY_BYTES, banner="") -> str
     Replay(html: str, missing: tuple[str, ...], inlined: int)     # frozen dataclass
     ReplayError(LookupError)       # the page is not in the WARC, or is not HTML
     REPLAY_CSP: str                # the Content-Security-Policy to send with the HTML
@@ -122,9 +122,11 @@ def replay_html(
     page_url: str,
     *,
     max_bytes: int = MAX_REPLAY_BYTES,
+    banner: str = "",
 ) -> str:
-    """The page at ``page_url`` from ``warc`` as one self-contained, inert HTML document."""
-    return build_replay(warc, page_url, max_bytes=max_bytes).html
+    """The page at ``page_url`` from ``warc`` as one self-contained, inert HTML document;
+    ``banner`` (HTML the caller built, not archived content) opens its body."""
+    return build_replay(warc, page_url, max_bytes=max_bytes, banner=banner).html
 
 
 def build_replay(
@@ -132,6 +134,7 @@ def build_replay(
     page_url: str,
     *,
     max_bytes: int = MAX_REPLAY_BYTES,
+    banner: str = "",
 ) -> Replay:
     """Like ``replay_html``, with what could not be inlined."""
     archive = _Archive.read(warc)
@@ -142,7 +145,7 @@ def build_replay(
         raise ReplayError(f"{page.url} is {page.media_type or 'of no stated type'}, not HTML")
     tree = parse_html(page.body, page.content_type)
     if tree is None:
-        return Replay(_document("", None, "", {}, {}, ""), (), 0)
+        return Replay(_document("", None, "", {}, {}, banner), (), 0)
     base = document_base(tree, page.url)
     rewriter = _Rewriter(archive, max_bytes - len(page.body))
     icon = _icon(tree, base, rewriter)
@@ -161,7 +164,7 @@ def build_replay(
         styles,
         _attributes(tree),
         _attributes(body, style=True) if body is not None else {},
-        sanitize_for_replay(body_html, base),
+        banner + sanitize_for_replay(body_html, base),
     )
     return Replay(document, tuple(rewriter.missing), rewriter.inlined)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from app.archive.extract import Extracted, extract
 from app.archive.fetch import FetchLimits, classify, fetch
+from app.archive.requisites import RequisiteBudget, fetch_requisites
 from app.archive.storage import BlobStore
 from app.archive.types import FetchError, FetchResult
 from app.archive.warc import build_warc
@@ -63,7 +64,12 @@ class Failure:
     seconds: float
 
 
-def take_snapshot(url: str, options: FetchOptions, store: BlobStore) -> Snapshot | Failure:
+def take_snapshot(
+    url: str, options: FetchOptions, store: BlobStore, *, requisites: bool = True
+) -> Snapshot | Failure:
+    """Fetch ``url`` and store it; with ``requisites`` (a first archiving, not a re-check)
+    also its images, stylesheets and fonts, in the same WARC, so the copy looks like the page
+    and can be shown without reaching the live web."""
     started = time.perf_counter()
     result: FetchResult | None = None
     try:
@@ -80,11 +86,13 @@ def take_snapshot(url: str, options: FetchOptions, store: BlobStore) -> Snapshot
     if error is not None or result is None:
         assert error is not None
         return Failure(error, result, seconds)
-    extracted, warc_key, text_key = _store(result, store)
+    extracted, warc_key, text_key = _store(result, store, options if requisites else None)
     return Snapshot(result, extracted, warc_key, text_key, seconds)
 
 
-def _store(result: FetchResult, store: BlobStore) -> tuple[Extracted, str, str | None]:
+def _store(
+    result: FetchResult, store: BlobStore, requisites_with: FetchOptions | None
+) -> tuple[Extracted, str, str | None]:
     """Extract the text, then write the WARC and the text to the blob store."""
     # The full header, so a charset given only by the server still reaches the decoder.
     content_type = next(
@@ -92,13 +100,18 @@ def _store(result: FetchResult, store: BlobStore) -> tuple[Extracted, str, str |
         result.content_type,
     )
     extracted = extract(result.body, content_type, result.final_url)
-    warc = build_warc(
-        result,
-        metadata={
-            "redirects": [h.__dict__ for h in result.redirects],
-            "fetch_seconds": result.elapsed,
-        },
+    found = (
+        fetch_requisites(
+            result,
+            allowed_hosts=requisites_with.allowed_hosts,
+            limits=requisites_with.limits,
+            budget=RequisiteBudget(),
+            user_agent=requisites_with.user_agent,
+        )
+        if requisites_with is not None
+        else None
     )
+    warc = build_warc(result, requisites=found, metadata={"fetch_seconds": result.elapsed})
     warc_key = store.put(warc, suffix=".warc.gz")
     text = extracted.text
     text_key = store.put(text.encode("utf-8"), suffix=".txt") if text else None

@@ -78,7 +78,13 @@ def run_capture(session: Session, capture_id: int) -> Outcome:
     if claimed is None:
         return Outcome("skipped")
     attempt = claimed.attempt
-    taken = take_snapshot(claimed.url, FetchOptions.from_settings(settings()), blob_store())
+    taken = take_snapshot(
+        claimed.url,
+        FetchOptions.from_settings(settings()),
+        blob_store(),
+        # A re-check compares text; the page's images and styles are archived the first time.
+        requisites=claimed.purpose is CapturePurpose.ARCHIVE,
+    )
     if isinstance(taken, Snapshot):
         return recording.archived(session, capture_id, attempt, claimed.purpose, taken)
     error = taken.error

@@ -25,7 +25,7 @@ from warcio.timeutils import iso_date_to_timestamp
 from app.archive.fetch import FetchLimits, fetch
 from app.archive.requisites import fetch_requisites
 from app.archive.warc import build_warc, iter_records
-from tests.hostile_server import (
+from tests.support.hostile_server import (
     ASSET_IMAGES,
     EXCHANGE_SENTENCE,
     HOSTS,

@@ -24,7 +24,7 @@ from app.archive.replay import (
 from app.archive.requisites import fetch_requisites
 from app.archive.types import FetchResult, Hop, Requisites
 from app.archive.warc import build_warc
-from tests.hostile_server import (
+from tests.support.hostile_server import (
     ASSET_IMAGES,
     BEACON_GIF,
     EXCHANGE_SENTENCE,

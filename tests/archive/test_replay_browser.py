@@ -15,7 +15,7 @@ from app.archive.fetch import FetchLimits, fetch
 from app.archive.replay import REPLAY_HEADERS, build_replay
 from app.archive.requisites import fetch_requisites
 from app.archive.warc import build_warc
-from tests.hostile_server import ASSET_IMAGES, EXCHANGE_SENTENCE, HOSTS, HostileServer
+from tests.support.hostile_server import ASSET_IMAGES, EXCHANGE_SENTENCE, HOSTS, HostileServer
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium")

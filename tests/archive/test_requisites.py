@@ -11,7 +11,7 @@ from app.archive.fetch import FetchLimits, fetch
 from app.archive.requisites import RequisiteBudget, fetch_requisites
 from app.archive.types import FetchResult
 from app.archive.warc import build_warc, iter_records
-from tests.hostile_server import ASSET_IMAGES, HOSTS, HostileServer, font_bytes, png_bytes
+from tests.support.hostile_server import ASSET_IMAGES, HOSTS, HostileServer, font_bytes, png_bytes
 
 ALLOWED = frozenset(HOSTS)
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, deadline=10)
