@@ -19,7 +19,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with ``overrides`` taking precedence."""
     settings = load_settings(overrides)
     app = Flask(__name__, instance_relative_config=True)
+    if not settings.SECRET_KEY:  # development: a random key kept on disk, never a constant
+        from app.auth.secret_key import development_secret
+
+        settings.SECRET_KEY = development_secret(settings.SECRET_KEY_FILE)
     app.config.from_mapping(settings.model_dump())
+    # The sweeper reads its threshold from app.config; unset means derived from the deadline.
+    from app.workflow.recovery import stuck_after
+
+    app.config["ARCHIVE_STUCK_SECONDS"] = stuck_after(settings)
     app.config["SETTINGS"] = settings
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -1,4 +1,4 @@
-"""User administration (admins only) and who-am-I."""
+"""User administration (admins only) and who-am-I; the rules live in app.workflow.users."""
 
 from __future__ import annotations
 
@@ -8,13 +8,25 @@ from spectree import Response as Resp
 from sqlalchemy import select
 
 from app.api import bp
-from app.api.schemas.users import TokenOut, UserCreate, UserList, UserOut
+from app.api.schemas.users import (
+    TokenCreate,
+    TokenInfo,
+    TokenIssued,
+    TokenList,
+    TokenOut,
+    UserCreate,
+    UserList,
+    UserOut,
+    UserPatch,
+)
 from app.api.spec import ProblemModel, spec
-from app.auth.credentials import hash_password, issue_token
 from app.auth.policy import current_user, require_role
 from app.db import session
-from app.errors import Problem
-from app.models import Role, User
+from app.models import ApiToken, Role, User
+from app.workflow import users as service
+
+_ID = "int(min=1, max=2147483647)"
+_ADMIN_ERRORS = {"HTTP_401": ProblemModel, "HTTP_403": ProblemModel}
 
 
 def _json(model: BaseModel, status: int = 200) -> Response:
@@ -23,47 +35,125 @@ def _json(model: BaseModel, status: int = 200) -> Response:
     return resp
 
 
+def _user_out(user: User) -> UserOut:
+    return UserOut.model_validate(user, from_attributes=True)
+
+
+def _token_info(token: ApiToken) -> TokenInfo:
+    return TokenInfo.model_validate(token, from_attributes=True)
+
+
 @bp.get("/me")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=UserOut, HTTP_401=ProblemModel), tags=["users"])
 def me() -> Response:
     """The authenticated user."""
-    return _json(UserOut.model_validate(current_user(), from_attributes=True))
+    return _json(_user_out(current_user()))
 
 
 @bp.get("/users")
 @require_role(Role.ADMIN)
-@spec.validate(resp=Resp(HTTP_200=UserList, HTTP_403=ProblemModel), tags=["users"])
+@spec.validate(resp=Resp(HTTP_200=UserList, **_ADMIN_ERRORS), tags=["users"])
 def list_users() -> Response:
     """Every user (admins only)."""
     rows = session().scalars(select(User).order_by(User.id))
-    return _json(UserList(users=[UserOut.model_validate(u, from_attributes=True) for u in rows]))
+    return _json(UserList(users=[_user_out(u) for u in rows]))
 
 
 @bp.post("/users")
 @require_role(Role.ADMIN)
 @spec.validate(
     json=UserCreate,
-    resp=Resp(
-        HTTP_201=TokenOut, HTTP_403=ProblemModel, HTTP_409=ProblemModel, HTTP_422=ProblemModel
-    ),
+    resp=Resp(HTTP_201=TokenOut, HTTP_409=ProblemModel, HTTP_422=ProblemModel, **_ADMIN_ERRORS),
     tags=["users"],
 )
 def create_user(json: UserCreate) -> Response:
     """Create a user and return their first API token (admins only)."""
     s = session()
-    email = json.email.lower()
-    if s.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Problem(409, f"A user with email {email} already exists.")
-    user = User(
-        email=email,
-        name=json.name,
+    user, issued = service.create_user(
+        s,
+        current_user(),
+        email=json.email,
         role=json.role,
-        password_hash=hash_password(json.password) if json.password else None,
+        name=json.name,
+        password=json.password,
+        token_label="created by admin",
     )
-    s.add(user)
-    token = issue_token(s, user, label="created by admin")
     s.commit()
-    return _json(
-        TokenOut(user=UserOut.model_validate(user, from_attributes=True), token=token), 201
+    return _json(TokenOut(user=_user_out(user), token=issued.secret), 201)
+
+
+@bp.patch(f"/users/<{_ID}:user_id>")
+@require_role(Role.ADMIN)
+@spec.validate(
+    json=UserPatch,
+    resp=Resp(
+        HTTP_200=UserOut,
+        HTTP_404=ProblemModel,
+        HTTP_409=ProblemModel,
+        HTTP_422=ProblemModel,
+        **_ADMIN_ERRORS,
+    ),
+    tags=["users"],
+)
+def patch_user(user_id: int, json: UserPatch) -> Response:
+    """Deactivate or activate a user, or change their role (admins only).
+
+    Deactivation and a role change end the user's sessions at once; a deactivated user's
+    tokens are refused. The last active admin can be neither deactivated nor demoted (409).
+    """
+    s = session()
+    user = service.get_user(s, user_id)
+    service.update_user(s, current_user(), user, active=json.active, role=json.role)
+    s.commit()
+    return _json(_user_out(user))
+
+
+@bp.get(f"/users/<{_ID}:user_id>/tokens")
+@require_role(Role.ADMIN)
+@spec.validate(
+    resp=Resp(HTTP_200=TokenList, HTTP_404=ProblemModel, **_ADMIN_ERRORS), tags=["users"]
+)
+def list_tokens(user_id: int) -> Response:
+    """The user's tokens, newest first, revoked and expired ones included (never secrets)."""
+    s = session()
+    tokens = service.list_tokens(s, current_user(), service.get_user(s, user_id))
+    return _json(TokenList(tokens=[_token_info(t) for t in tokens]))
+
+
+@bp.post(f"/users/<{_ID}:user_id>/tokens")
+@require_role(Role.ADMIN)
+@spec.validate(
+    json=TokenCreate,
+    resp=Resp(
+        HTTP_201=TokenIssued,
+        HTTP_404=ProblemModel,
+        HTTP_409=ProblemModel,
+        HTTP_422=ProblemModel,
+        **_ADMIN_ERRORS,
+    ),
+    tags=["users"],
+)
+def create_token(user_id: int, json: TokenCreate) -> Response:
+    """A new token for the user, optionally expiring; its secret is shown only here."""
+    s = session()
+    user = service.get_user(s, user_id)
+    issued = service.issue_token(
+        s, current_user(), user, label=json.label, expires_days=json.expires_days
     )
+    s.commit()
+    info = _token_info(issued.token)
+    return _json(TokenIssued(**info.model_dump(), token=issued.secret), 201)
+
+
+@bp.delete(f"/tokens/<{_ID}:token_id>")
+@require_role(Role.ADMIN)
+@spec.validate(
+    resp=Resp(HTTP_200=TokenInfo, HTTP_404=ProblemModel, **_ADMIN_ERRORS), tags=["users"]
+)
+def revoke_token(token_id: int) -> Response:
+    """Revoke a token: refused from the next request on. Revoking twice is harmless."""
+    s = session()
+    token = service.revoke_token(s, current_user(), service.get_token(s, token_id))
+    s.commit()
+    return _json(_token_info(token))
