@@ -210,18 +210,25 @@ def secret_bits(value: str) -> float:
 
     Each character is worth log2 of the smallest usual alphabet that holds the whole value
     (hex 16, base64 64, printable 95), so 64 hex digits count 256 bits. A value that repeats
-    itself (few distinct characters, or one character making up over a quarter of it) counts
-    as its distinct characters only, so `xxxx…` or `abab…` never pass on length.
+    itself (few distinct characters, one character making up over a quarter of it, or many
+    repeated three-character runs) counts only its distinct runs, so `xxxx…`, `abab…` or
+    `0123456789` seven times never pass on length.
     """
     if not value:
         return 0.0
     chars = set(value)
     alphabet = 16 if chars <= _HEX else 64 if chars <= _BASE64 else 95
-    bits = len(value) * math.log2(alphabet)
+    per_char = math.log2(alphabet)
+    runs = {value[i : i + 3] for i in range(len(value) - 2)}
     most_common = Counter(value).most_common(1)[0][1]
-    if len(chars) < 8 or most_common > max(2, len(value) // 4):
-        bits = min(bits, len(chars) * math.log2(alphabet))
-    return bits
+    repetitive = (
+        len(chars) < 8
+        or most_common > max(2, len(value) // 4)
+        or len(runs) < 0.75 * (len(value) - 2)
+    )
+    if repetitive:
+        return max(len(chars), len(runs)) * per_char
+    return len(value) * per_char
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> Settings:

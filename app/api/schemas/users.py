@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from app.models import Role
 
@@ -23,7 +23,7 @@ class UserPatch(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"active": False}, {"role": "editor"}]}
     )
 
-    active: bool | None = Field(
+    active: StrictBool | None = Field(
         None, description="false shuts the user out at once (sessions and tokens)."
     )
     role: Role | None = None
