@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -382,53 +380,48 @@ def beat() -> None:
 def run_all(host: str, port: int) -> None:
     """Embedded mode: migrate, then web, one worker and beat together until Ctrl-C."""
     from app.migrate import upgrade
+    from app.supervisor import PortUnavailable, Supervisor, ensure_port_free
+    from app.workflow.recovery import recover_orphaned_captures
 
+    try:
+        ensure_port_free(host, port)
+    except PortUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     upgrade(current_app.config["DATABASE_URL"])
-    exe = [sys.executable, "-m", "app.cli"]
-    children = {
-        "web": [*exe, "web", "--host", host, "--port", str(port), "--workers", "1"],
-        "worker": [*exe, "worker", "--concurrency", "1"],
-        "beat": [*exe, "beat"],
-    }
-    procs: dict[str, subprocess.Popen[Any]] = {}
+    # This desk runs the only worker, so whatever is still `fetching` was cut off when the
+    # last run died; hand it out now rather than after the sweeper's timeout.
+    s = session()
+    recovered = recover_orphaned_captures(s)
+    s.commit()
+    if recovered:
+        click.echo(f"sent again {len(recovered)} capture(s) cut off when the last run stopped")
+
     stopping = False
 
     def _stop(signum: int, _frame: Any) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    for name, argv in children.items():
-        # Own process group per child, so a terminal's Ctrl-C reaches only us; we stop them.
-        procs[name] = subprocess.Popen(argv, start_new_session=True)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _stop)
+    supervisor = Supervisor()
+    supervisor.spawn("web", ["web", "--host", host, "--port", str(port), "--workers", "1"])
+    supervisor.spawn("worker", ["worker", "--concurrency", "1"])
+    supervisor.spawn("beat", ["beat"])
     click.echo(f"claimdesk is running at http://{host}:{port}/  (Ctrl-C stops it)")
     click.echo(
         "Create the first user: claimdesk users create you@example.org --role admin --password ..."
     )
     exit_code = 0
     while not stopping:
-        for name, proc in procs.items():
-            if proc.poll() is not None:
-                click.echo(f"{name} exited with {proc.returncode}; stopping the rest", err=True)
-                stopping, exit_code = True, 1
-                break
+        exited = supervisor.exited()
+        if exited is not None:
+            click.echo(f"{exited[0]} exited with {exited[1]}; stopping the rest", err=True)
+            stopping, exit_code = True, 1
+            break
         time.sleep(0.2)
-    _terminate_all(procs)
+    supervisor.stop()
     sys.exit(exit_code)
-
-
-def _terminate_all(procs: dict[str, subprocess.Popen[Any]], grace: float = 8.0) -> None:
-    for proc in procs.values():
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for proc in procs.values():
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 if __name__ == "__main__":
