@@ -45,7 +45,11 @@ class IssuedToken:
 
 
 def _authorise(actor: User | None) -> None:
-    if actor is not None and (actor.role is not Role.ADMIN or not actor.is_active):
+    if actor is None:
+        return
+    if not actor.is_active:
+        raise Forbidden("Your account is deactivated.")
+    if actor.role is not Role.ADMIN:
         raise Forbidden(f"Managing users needs the admin role; you are {actor.role.value}.")
 
 
