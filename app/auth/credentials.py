@@ -37,7 +37,9 @@ def check_sign_in(session: Session, email: str, password: str) -> User | None:
     Whatever the reason for refusing (no such email, no password, deactivated, wrong
     password), one scrypt check runs, so the time taken does not tell which it was.
     """
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    address = email.strip().lower()
+    # No stored email holds NUL (and Postgres cannot even compare one): not a user.
+    user = None if "\x00" in address else session.scalar(select(User).where(User.email == address))
     if user is None or not user.is_active or not user.password_hash:
         check_password_hash(_dummy_hash(), password)
         return None

@@ -147,3 +147,11 @@ def test_a_dead_throttle_store_does_not_lock_everyone_out(
     user, _ = users.make(Role.EDITOR)
     assert sign_in(client, user.email, "wrong guess").status_code == 401
     assert sign_in(client, user.email).status_code == 302
+
+
+def test_odd_emails_are_just_wrong(
+    client: FlaskClient, users: Users, throttle: SignInThrottle
+) -> None:
+    user, _ = users.make(Role.EDITOR)
+    for email in (f"{user.email}\x00", "\x00", "a" * 5000 + "@x.example", "\ufffd@x.example"):
+        assert sign_in(client, email, PASSWORD).status_code == 401
