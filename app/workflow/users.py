@@ -44,6 +44,20 @@ class IssuedToken:
     secret: str  # shown once; only its hash is stored
 
 
+def _storable(value: str) -> bool:
+    """Text every backend can hold: valid UTF-8 (no lone surrogates) and no NUL."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
+def _check_text(field: str, value: str) -> None:
+    if not _storable(value):
+        raise Invalid(f"{field} must be text without NUL or unpaired surrogates.", field=field)
+
+
 def _authorise(actor: User | None) -> None:
     if actor is None:
         return
@@ -62,7 +76,9 @@ def get_user(session: Session, user_id: int) -> User:
 
 def find_user(session: Session, email: str) -> User:
     address = email.strip().lower()
-    user = session.scalar(select(User).where(User.email == address))
+    user = None
+    if _storable(address):
+        user = session.scalar(select(User).where(User.email == address))
     if user is None:
         raise NotFound("user", address, f"No user has the email {address}.")
     return user
@@ -87,6 +103,8 @@ def create_user(
 ) -> tuple[User, IssuedToken]:
     """A new user and their first API token."""
     _authorise(actor)
+    for field, text in (("email", email), ("name", name), ("password", password or "")):
+        _check_text(field, text)
     address = email.strip().lower()
     if not EMAIL.fullmatch(address) or len(address) > 254:
         raise Invalid(f"{email!r} is not an email address.", field="email")
@@ -199,6 +217,7 @@ def issue_token(
         raise Invalid(
             f"expires_days must be between 1 and {MAX_EXPIRES_DAYS}.", field="expires_days"
         )
+    _check_text("label", label)
     if len(label) > 100:
         raise Invalid("A token label has at most 100 characters.", field="label")
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None

@@ -61,3 +61,20 @@ def test_lookups_out_of_range_are_not_found(db: Session) -> None:
             service.get_user(db, ident)
         with pytest.raises(NotFound):
             service.get_token(db, ident)
+
+
+def test_text_a_database_cannot_hold_is_refused(db: Session) -> None:
+    for kwargs in (
+        {"email": "a\x00@b.example"},
+        {"email": "a\udcff@b.example"},  # what a non-UTF-8 argv byte decodes to
+        {"email": "ok@b.example", "name": "Ann\x00"},
+        {"email": "ok@b.example", "password": "long enough \ud800"},
+    ):
+        with pytest.raises(Invalid) as err:
+            service.create_user(db, None, role=Role.EDITOR, **kwargs)
+        assert err.value.errors[0].field in kwargs
+    with pytest.raises(NotFound):
+        service.find_user(db, "a\x00@b.example")
+    user, _ = service.create_user(db, None, email="ok@b.example", role=Role.EDITOR)
+    with pytest.raises(Invalid):
+        service.issue_token(db, None, user, label="bad\x00")
