@@ -10,10 +10,16 @@ PYWB_STAMP := $(PYWB_VENV)/.installed
 
 .PHONY: run test lint test-scale install pywb clean
 
+# pip prints a line per package (and a progress bar on a terminal): the first install takes
+# a few minutes and should never look stuck.
 $(STAMP): pyproject.toml
+	@echo "==> [1/3] creating the virtualenv in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "==> [2/3] updating pip"
+	$(BIN)/pip install --upgrade --progress-bar on pip setuptools wheel
+	@echo "==> [3/3] installing claimdesk and its dependencies (a few minutes the first time)"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
+	@echo "==> installed"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,7 +33,9 @@ $(PYWB_STAMP):
 pywb: $(PYWB_STAMP)
 
 run: $(STAMP)
+	@echo "==> migrating the database"
 	$(BIN)/claimdesk db upgrade
+	@echo "==> starting web, worker and beat"
 	$(BIN)/claimdesk run
 
 test: $(STAMP) $(PYWB_STAMP)

@@ -16,6 +16,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app.ids import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added (app/ids.py)
+    if not settings.SECRET_KEY:  # development: a random key kept on disk, never a constant
+        from app.auth.secret_key import development_secret
+
+        settings.SECRET_KEY = development_secret(settings.SECRET_KEY_FILE)
     # The typed settings are the one source (read them with ``settings()``); app.config only
     # carries what Flask and its extensions read themselves.
     app.config["SETTINGS"] = settings

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
-from sqlalchemy import select
 
 from app.db import session
 from config import settings
@@ -64,45 +63,147 @@ def db_downgrade(revision: str) -> None:
 
 # --- users ----------------------------------------------------------------------------------
 
+ROLES = click.Choice(["fact_checker", "editor", "admin"])
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A rule's refusal (no such user, last admin, ...) is a one-line error, exit code 1."""
+    from app.errors import DomainError
+
+    try:
+        yield
+    except DomainError as exc:
+        session().rollback()
+        raise click.ClickException(exc.detail) from None
+
 
 @main.group()
 def users() -> None:
-    """User accounts and API tokens."""
+    """User accounts and API tokens (the console acts as an admin)."""
 
 
 @users.command("create")
 @click.argument("email")
-@click.option(
-    "--role",
-    type=click.Choice(["fact_checker", "editor", "admin"]),
-    required=True,
-    help="What the user may do (SPEC §2).",
-)
-@click.option("--password", default=None, help="For browser login; omit for API-only users.")
+@click.option("--role", type=ROLES, required=True, help="What the user may do (SPEC §2).")
+@click.option("--password", default=None, help="For browser sign-in; omit for API-only users.")
 @click.option("--name", default="", help="Display name.")
 def users_create(email: str, role: str, password: str | None, name: str) -> None:
     """Create a user and print a new API token on the last line."""
-    from app.auth.credentials import hash_password, issue_token
-    from app.models import Role, User
+    from app.models import Role
+    from app.workflow import users as service
 
     s = session()
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.BadParameter("not an email address", param_hint="EMAIL")
-    if s.scalar(select(User).where(User.email == email)) is not None:
-        raise click.ClickException(f"a user with email {email} already exists")
-    user = User(
-        email=email,
-        name=name,
-        role=Role(role),
-        password_hash=hash_password(password) if password else None,
-    )
-    s.add(user)
-    token = issue_token(s, user, label="created by CLI")
-    s.commit()
-    click.echo(f"created user {user.id} <{email}> with role {role}")
+    with _refusals():
+        user, issued = service.create_user(
+            s,
+            None,
+            email=email,
+            role=Role(role),
+            name=name,
+            password=password,
+            token_label="created by CLI",
+        )
+        s.commit()
+    click.echo(f"created user {user.id} <{user.email}> with role {role}")
     click.echo("API token (shown once, keep it safe):")
-    click.echo(token)
+    click.echo(issued.secret)
+
+
+@users.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Shut a user out: their sessions end and their tokens are refused at once."""
+    from app.workflow import users as service
+
+    s = session()
+    with _refusals():
+        user = service.deactivate(s, None, service.find_user(s, email))
+        s.commit()
+    click.echo(f"deactivated {user.email}")
+
+
+@users.command("activate")
+@click.argument("email")
+def users_activate(email: str) -> None:
+    """Let a deactivated user back in (their unrevoked tokens work again)."""
+    from app.workflow import users as service
+
+    s = session()
+    with _refusals():
+        user = service.activate(s, None, service.find_user(s, email))
+        s.commit()
+    click.echo(f"activated {user.email}")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLES)
+def users_set_role(email: str, role: str) -> None:
+    """Change a user's role; their sessions end so the new role applies at once."""
+    from app.models import Role
+    from app.workflow import users as service
+
+    s = session()
+    with _refusals():
+        user = service.set_role(s, None, service.find_user(s, email), Role(role))
+        s.commit()
+    click.echo(f"{user.email} is now {user.role.value}")
+
+
+@users.command("tokens")
+@click.argument("email")
+def users_tokens(email: str) -> None:
+    """List a user's tokens (id, state, label, dates); never their secrets."""
+    from app.db import utcnow
+    from app.workflow import users as service
+
+    s = session()
+    with _refusals():
+        tokens = service.list_tokens(s, None, service.find_user(s, email))
+    now = utcnow()
+    click.echo("id\tstate\tcreated\texpires\tlast used\tlabel")
+    for t in tokens:
+        state = "revoked" if t.revoked_at else "active" if t.usable_at(now) else "expired"
+        cells = [t.created_at, t.expires_at, t.last_used_at]
+        dates = [d.strftime("%Y-%m-%d %H:%M") if d else "-" for d in cells]
+        click.echo("\t".join([str(t.id), state, *dates, t.label]))
+
+
+@users.command("new-token")
+@click.argument("email")
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Default: never.")
+@click.option("--label", default="created by CLI", show_default=True)
+def users_new_token(email: str, expires_days: int | None, label: str) -> None:
+    """Issue a new API token and print it on the last line (rotate: then revoke the old)."""
+    from app.workflow import users as service
+
+    s = session()
+    with _refusals():
+        issued = service.issue_token(
+            s, None, service.find_user(s, email), label=label, expires_days=expires_days
+        )
+        s.commit()
+    until = issued.token.expires_at
+    click.echo(
+        f"token {issued.token.id} for {email.strip().lower()}"
+        + (f", expires {until:%Y-%m-%d %H:%M} UTC" if until else ", never expires")
+    )
+    click.echo("API token (shown once, keep it safe):")
+    click.echo(issued.secret)
+
+
+@users.command("revoke-token")
+@click.argument("token_id", type=click.IntRange(min=1))
+def users_revoke_token(token_id: int) -> None:
+    """Revoke a token by its id (see `users tokens EMAIL`)."""
+    from app.workflow import users as service
+
+    s = session()
+    with _refusals():
+        token = service.revoke_token(s, None, service.get_token(s, token_id))
+        s.commit()
+    click.echo(f"revoked token {token.id} of {token.user.email}")
 
 
 # --- ingest ---------------------------------------------------------------------------------
@@ -288,53 +389,48 @@ def beat() -> None:
 def run_all(host: str, port: int) -> None:
     """Embedded mode: migrate, then web, one worker and beat together until Ctrl-C."""
     from app.migrate import upgrade
+    from app.supervisor import PortUnavailable, Supervisor, ensure_port_free
+    from app.workflow.recovery import recover_orphaned_captures
 
+    try:
+        ensure_port_free(host, port)
+    except PortUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     upgrade(settings().DATABASE_URL)
-    exe = [sys.executable, "-m", "app.cli"]
-    children = {
-        "web": [*exe, "web", "--host", host, "--port", str(port), "--workers", "1"],
-        "worker": [*exe, "worker", "--concurrency", "1"],
-        "beat": [*exe, "beat"],
-    }
-    procs: dict[str, subprocess.Popen[Any]] = {}
+    # This desk runs the only worker, so whatever is still `fetching` was cut off when the
+    # last run died; hand it out now rather than after the sweeper's timeout.
+    s = session()
+    recovered = recover_orphaned_captures(s)
+    s.commit()
+    if recovered:
+        click.echo(f"sent again {len(recovered)} capture(s) cut off when the last run stopped")
+
     stopping = False
 
     def _stop(signum: int, _frame: Any) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    for name, argv in children.items():
-        # Own process group per child, so a terminal's Ctrl-C reaches only us; we stop them.
-        procs[name] = subprocess.Popen(argv, start_new_session=True)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _stop)
+    supervisor = Supervisor()
+    supervisor.spawn("web", ["web", "--host", host, "--port", str(port), "--workers", "1"])
+    supervisor.spawn("worker", ["worker", "--concurrency", "1"])
+    supervisor.spawn("beat", ["beat"])
     click.echo(f"claimdesk is running at http://{host}:{port}/  (Ctrl-C stops it)")
     click.echo(
         "Create the first user: claimdesk users create you@example.org --role admin --password ..."
     )
     exit_code = 0
     while not stopping:
-        for name, proc in procs.items():
-            if proc.poll() is not None:
-                click.echo(f"{name} exited with {proc.returncode}; stopping the rest", err=True)
-                stopping, exit_code = True, 1
-                break
+        exited = supervisor.exited()
+        if exited is not None:
+            click.echo(f"{exited[0]} exited with {exited[1]}; stopping the rest", err=True)
+            stopping, exit_code = True, 1
+            break
         time.sleep(0.2)
-    _terminate_all(procs)
+    supervisor.stop()
     sys.exit(exit_code)
-
-
-def _terminate_all(procs: dict[str, subprocess.Popen[Any]], grace: float = 8.0) -> None:
-    for proc in procs.values():
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for proc in procs.values():
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 """Prometheus metrics: request counters in-process, workflow gauges read from the database.
 
+``/metrics`` tells queue sizes and failure reasons, so it wants a bearer token: METRICS_TOKEN
+(what Prometheus' ``authorization`` / ``bearer_token`` scrape setting sends) or an admin's API
+token. Anything else is 401 (403 for a valid token of a non-admin).
+
 Queue depth and captures by outcome are read from the database at scrape time, so they are
 right whichever process (web, worker, beat) changed them. Fetch durations are observed where
 fetches happen and are exported from the database too (a histogram over recent captures).
@@ -7,6 +11,7 @@ fetches happen and are exported from the database too (a histogram over recent c
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,7 +22,11 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Met
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from app.auth.policy import authenticate, bearer_secret, has_role
 from app.db import get_db, utcnow
+from app.errors import Forbidden, Unauthenticated
+from app.models import Role
+from config import settings
 
 FETCH_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -114,5 +123,20 @@ def init_metrics(app: Flask) -> None:
 
     @app.get("/metrics")
     def metrics() -> Response:
+        _authorise_scrape()
         reg: CollectorRegistry = current_app.extensions["claimdesk.metrics"]
         return Response(generate_latest(reg), mimetype="text/plain; version=0.0.4")
+
+
+def _authorise_scrape() -> None:
+    expected = settings().METRICS_TOKEN
+    secret = bearer_secret()
+    if expected and secret and hmac.compare_digest(secret.encode(), expected.encode()):
+        return
+    user = authenticate() if secret else None
+    if user is None:
+        raise Unauthenticated(
+            "Send 'Authorization: Bearer <METRICS_TOKEN>' or an admin's API token."
+        )
+    if not has_role(user, Role.ADMIN):
+        raise Forbidden("Metrics are for admins and the METRICS_TOKEN only.")

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.engine import make_url
-from tests.support.hostile import HostileServer
+from tests.support.hostile_server import HostileServer
 
 from app import create_app
 from app.db import get_db

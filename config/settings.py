@@ -6,12 +6,19 @@ local disk under ``instance/``. ``python -m config`` prints the table the README
 
 from __future__ import annotations
 
+import math
+import string
+from collections import Counter
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET_KEY = "claimdesk-development-only-secret"
+# A production secret must carry at least this much entropy (32 random bytes).
+MIN_SECRET_BITS = 256
+MAKE_SECRET = "python -c 'import secrets; print(secrets.token_hex(32))'"
+_HEX = frozenset(string.hexdigits)
+_BASE64 = frozenset(string.ascii_letters + string.digits + "+/=-_")
 
 
 class SettingsError(RuntimeError):
@@ -25,7 +32,14 @@ class Settings(BaseSettings):
         "development", description="`production` turns on the strict checks (SECRET_KEY required)."
     )
     SECRET_KEY: str = Field(
-        "", description="Signs browser sessions and CSRF tokens. Required in production."
+        "",
+        description="Signs browser sessions and CSRF tokens. Required in production, with at "
+        "least 32 random bytes (e.g. 64 hex digits); unset in development, a random key is "
+        "kept in SECRET_KEY_FILE.",
+    )
+    SECRET_KEY_FILE: str = Field(
+        "instance/secret_key",
+        description="Development only: where the generated SECRET_KEY is kept (mode 0600).",
     )
     DATABASE_URL: str = Field(
         "sqlite:///instance/claimdesk.db",
@@ -71,8 +85,11 @@ class Settings(BaseSettings):
     ARCHIVE_REUSE_SECONDS: int = Field(
         86400, description="A source archived more recently than this is not fetched again."
     )
-    ARCHIVE_STUCK_SECONDS: int = Field(
-        600, description="A capture `fetching` for longer than this is handed out again."
+    ARCHIVE_STUCK_SECONDS: int | None = Field(
+        None,
+        ge=1,
+        description="A capture `fetching` for longer than this is handed out again "
+        "(unset: FETCH_DEADLINE plus a processing margin of 30 s).",
     )
     RECHECK_INTERVAL_HOURS: float = Field(
         24.0, description="How often cited sources are re-fetched for rot and drift."
@@ -100,6 +117,30 @@ class Settings(BaseSettings):
     IDEMPOTENCY_TTL_SECONDS: int = Field(
         86400, ge=1, description="How long an Idempotency-Key replays its first response."
     )
+    SIGNIN_ACCOUNT_FAILURES: int = Field(
+        5,
+        ge=1,
+        description="Failed sign-ins for one email within SIGNIN_WINDOW_SECONDS before 429.",
+    )
+    SIGNIN_ADDRESS_FAILURES: int = Field(
+        20,
+        ge=1,
+        description="Failed sign-ins from one client address within SIGNIN_WINDOW_SECONDS "
+        "before 429.",
+    )
+    SIGNIN_WINDOW_SECONDS: int = Field(
+        900, ge=1, description="The moving window over which failed sign-ins are counted."
+    )
+    RATELIMIT_STORAGE_URL: str = Field(
+        "",
+        description="Where sign-in failures are counted: `memory://` (one process) or "
+        "`redis://…`; unset: CELERY_BROKER_URL when that is Redis, else `memory://`.",
+    )
+    METRICS_TOKEN: str = Field(
+        "",
+        description="Bearer token Prometheus sends to read /metrics (an admin's API token "
+        "works too); unset: admins only.",
+    )
     MAX_CONTENT_LENGTH: int = Field(
         2 * 1024 * 1024, description="Largest request body accepted, in bytes."
     )
@@ -125,15 +166,33 @@ class Settings(BaseSettings):
         return value.strip()
 
     @model_validator(mode="after")
-    def _production_needs_secret(self) -> Settings:
-        if self.ENV == "production" and not self.SECRET_KEY:
+    def _production_needs_strong_secrets(self) -> Settings:
+        if self.ENV != "production":
+            return self
+        if not self.SECRET_KEY:
             raise ValueError(
                 "SECRET_KEY is not set. In production it must be a long random value, e.g. "
-                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+                f"`{MAKE_SECRET}`."
             )
-        if not self.SECRET_KEY:
-            self.SECRET_KEY = DEV_SECRET_KEY
+        for name in ("SECRET_KEY", "METRICS_TOKEN"):
+            value: str = getattr(self, name)
+            if not value:
+                continue
+            bits = secret_bits(value)
+            if bits < MIN_SECRET_BITS:
+                raise ValueError(
+                    f"{name} is too weak for production (about {bits:.0f} bits of entropy, "
+                    f"{MIN_SECRET_BITS} needed). Make one with `{MAKE_SECRET}`."
+                )
         return self
+
+    @property
+    def ratelimit_storage_url(self) -> str:
+        if self.RATELIMIT_STORAGE_URL:
+            return self.RATELIMIT_STORAGE_URL
+        if self.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+            return self.CELERY_BROKER_URL
+        return "memory://"
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
@@ -144,6 +203,32 @@ class Settings(BaseSettings):
     @property
     def uses_sqlite(self) -> bool:
         return self.DATABASE_URL.startswith("sqlite")
+
+
+def secret_bits(value: str) -> float:
+    """A cautious estimate of a secret's entropy, in bits.
+
+    Each character is worth log2 of the smallest usual alphabet that holds the whole value
+    (hex 16, base64 64, printable 95), so 64 hex digits count 256 bits. A value that repeats
+    itself (few distinct characters, one character making up over a quarter of it, or many
+    repeated three-character runs) counts only its distinct runs, so `xxxx…`, `abab…` or
+    `0123456789` seven times never pass on length.
+    """
+    if not value:
+        return 0.0
+    chars = set(value)
+    alphabet = 16 if chars <= _HEX else 64 if chars <= _BASE64 else 95
+    per_char = math.log2(alphabet)
+    runs = {value[i : i + 3] for i in range(len(value) - 2)}
+    most_common = Counter(value).most_common(1)[0][1]
+    repetitive = (
+        len(chars) < 8
+        or most_common > max(2, len(value) // 4)
+        or len(runs) < 0.75 * (len(value) - 2)
+    )
+    if repetitive:
+        return max(len(chars), len(runs)) * per_char
+    return len(value) * per_char
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> Settings:

@@ -93,5 +93,6 @@ def test_browser_session_cookie_does_not_authenticate_the_api(
     user, _ = users.make(Role.ADMIN)
     with client.session_transaction() as sess:
         sess["user_id"] = user.id
+        sess["session_version"] = user.session_version
     assert client.get("/").status_code == 200  # the web page accepts the session
     assert_problem(client.get("/api/v1/me"), 401)  # the API does not (no CSRF riding)

@@ -4,7 +4,7 @@ import pytest
 
 from app import create_app
 from config import SettingsError, load_settings
-from config.settings import DEV_SECRET_KEY, settings_table
+from config.settings import settings_table
 
 
 def test_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -14,7 +14,7 @@ def test_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.DATABASE_URL == "sqlite:///instance/claimdesk.db"
     assert s.CELERY_BROKER_URL == "sqla+sqlite:///instance/broker.db"
     assert s.ARCHIVE_STORAGE == "file://instance/archive"
-    assert s.SECRET_KEY == DEV_SECRET_KEY
+    assert s.SECRET_KEY == ""  # the app makes a random one (tests/auth/test_secrets.py)
     assert s.CORROBORATION_MIN_SOURCES == 2
 
 

@@ -15,6 +15,10 @@ from flask import Flask
 from kombu import Exchange, Queue
 from sqlalchemy.engine import make_url
 
+from app.outbox import CAPTURE_TASK
+from app.workflow.recovery import longest_capture
+from config import Settings
+
 TASK_MODULES = ["workers.tasks.maintenance", "workers.tasks.claims", "workers.tasks.archive"]
 
 
@@ -43,6 +47,13 @@ def _keep_json_logs(level: str) -> None:
 
     # Connecting any receiver tells Celery to leave logging alone.
     setup_logging.connect(_configure, weak=False)
+
+
+def capture_time_limits(s: Settings) -> dict[str, float]:
+    """Stop an archive task before the sweeper's (derived) threshold, so a slow worker and a
+    re-dispatch never fetch one capture at the same time."""
+    longest = longest_capture(s)
+    return {"soft_time_limit": longest - 10, "time_limit": longest - 5}
 
 
 def make_celery(app: Flask) -> Celery:
@@ -114,6 +125,7 @@ def make_celery(app: Flask) -> Celery:
                 "schedule": min(3600.0, s.RECHECK_INTERVAL_HOURS * 3600 / 4),
             },
         },
+        task_annotations={CAPTURE_TASK: capture_time_limits(s)},
         imports=TASK_MODULES,
         timezone="UTC",
         enable_utc=True,

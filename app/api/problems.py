@@ -48,18 +48,22 @@ def problem_response(
     return resp
 
 
+def domain_headers(exc: DomainError) -> dict[str, str]:
+    """The HTTP headers a refusal needs on any path (when to retry, how to authenticate)."""
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, Unauthenticated):
+        return {"WWW-Authenticate": 'Bearer realm="claimdesk"'}
+    return {}
+
+
 def domain_problem(exc: DomainError) -> Response:
     extra: dict[str, Any] = {}
-    headers: dict[str, str] = {}
     if isinstance(exc, Invalid) and exc.errors:
         extra["errors"] = [e.as_dict() for e in exc.errors]
     if isinstance(exc, Conflict) and exc.current_version is not None:
         extra["current_version"] = exc.current_version
-    if isinstance(exc, TooManyRequests):
-        headers["Retry-After"] = str(exc.retry_after)
-    if isinstance(exc, Unauthenticated):
-        headers["WWW-Authenticate"] = 'Bearer realm="claimdesk"'
-    return problem_response(status_of(exc), exc.detail, headers=headers, **extra)
+    return problem_response(status_of(exc), exc.detail, headers=domain_headers(exc), **extra)
 
 
 def _is_api() -> bool:
@@ -77,8 +81,10 @@ def register_problem_handlers(app: Flask) -> None:
     def _domain(exc: DomainError) -> Response:
         if _is_api():
             return domain_problem(exc)
-        # A page outside the web blueprint (health, replay) refused: a plain answer suffices.
-        return Response(exc.detail, status=status_of(exc), mimetype="text/plain")
+        # A page outside the web blueprint (metrics, replay) refused: a plain answer suffices.
+        resp = Response(exc.detail, status=status_of(exc), mimetype="text/plain")
+        resp.headers.update(domain_headers(exc))
+        return resp
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response | HTTPException:

@@ -29,6 +29,28 @@ def _on_validation(
     raise Problem(422, f"The request is not valid. {summary}", errors=errors)
 
 
+# Swagger UI from the copy in app/static/swagger (see its README), never from a CDN. The
+# policy keeps the page to its own origin; spectree fills in {spec_url}.
+SWAGGER_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; img-src 'self' data:; \
+object-src 'none'; base-uri 'none'; form-action 'self'">
+<title>claimdesk API</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-spec-url="{spec_url}"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/swagger/claimdesk-init.js"></script>
+</body>
+</html>
+"""
+
+
 class ProblemModel(BaseModel):
     """RFC 9457 problem details."""
 
@@ -47,6 +69,7 @@ spec = SpecTree(
     # /api/v1/openapi.json is served by app.api.
     path="api/docs",
     filename="openapi.json",
+    page_templates={"swagger": SWAGGER_PAGE},
     mode="strict",
     annotations=True,
     before=_on_validation,

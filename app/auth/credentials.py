@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,24 +25,53 @@ def verify_password(user: User, password: str) -> bool:
     return bool(user.password_hash) and check_password_hash(user.password_hash or "", password)
 
 
+@cache
+def _dummy_hash() -> str:
+    # Same method and cost as real hashes, so checking against it takes as long.
+    return hash_password(secrets.token_hex(16))
+
+
+def check_sign_in(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None.
+
+    Whatever the reason for refusing (no such email, no password, deactivated, wrong
+    password), one scrypt check runs, so the time taken does not tell which it was.
+    """
+    address = email.strip().lower()
+    # No stored email holds NUL (and Postgres cannot even compare one): not a user.
+    user = None if "\x00" in address else session.scalar(select(User).where(User.email == address))
+    if user is None or not user.is_active or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
 def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User, label: str = "") -> str:
-    """Create a token for ``user`` and return its secret; only the hash is stored."""
+def new_token(
+    session: Session, user: User, label: str = "", expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``: the row and its secret (only the hash is stored)."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_hash=hash_token(secret), label=label))
-    return secret
+    token = ApiToken(user=user, token_hash=hash_token(secret), label=label, expires_at=expires_at)
+    session.add(token)
+    return token, secret
+
+
+def issue_token(
+    session: Session, user: User, label: str = "", expires_at: datetime | None = None
+) -> str:
+    """Create a token for ``user`` and return its secret."""
+    return new_token(session, user, label, expires_at)[1]
 
 
 def user_for_token(session: Session, secret: str) -> User | None:
-    token = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if token is None or not token.user.is_active:
+    """The owner of a usable token: not revoked, not expired, and the owner still active."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    now = utcnow()
+    if token is None or not token.usable_at(now) or not token.user.is_active:
         return None
-    token.last_used_at = utcnow()
+    token.last_used_at = now
     return token.user

@@ -1,7 +1,8 @@
 """Who may do what (SPEC §2), enforced in one place.
 
 ``require_role`` guards a view: API calls authenticate with ``Authorization: Bearer``, browser
-pages with the login session. 401 when nobody is authenticated, 403 when the role is too low.
+pages with the sign-in session. Unauthenticated (401) when nobody valid is signed in, Forbidden
+(403) when the role is too low; a browser page without a session redirects to the sign-in form.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import g, redirect, request, session, url_for
+from flask import g, redirect, request, url_for
 
 from app.auth.credentials import user_for_token
+from app.auth.sessions import session_user
 from app.db import session as db_session
 from app.errors import Forbidden, Unauthenticated
 from app.models import Role, User
@@ -27,19 +29,22 @@ def has_role(user: User, role: Role) -> bool:
     return RANK[user.role] >= RANK[role]
 
 
+def bearer_secret() -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if the request has one."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
 def authenticate() -> User | None:
     if "user" in g:
         return cast(User | None, g.user)
     user: User | None = None
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() == "bearer" and secret.strip():
-            user = user_for_token(db_session(), secret.strip())
-    elif "user_id" in session and not request.path.startswith("/api/"):
+    if request.headers.get("Authorization"):
+        secret = bearer_secret()
+        user = user_for_token(db_session(), secret) if secret else None
+    elif not request.path.startswith("/api/"):
         # The API takes bearer tokens only, so a browser's cookie can never be ridden (CSRF).
-        candidate = db_session().get(User, session["user_id"])
-        user = candidate if candidate is not None and candidate.is_active else None
+        user = session_user(db_session())
     g.user = user
     return user
 
@@ -56,22 +61,26 @@ def require_role(role: Role) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             user = authenticate()
-            is_api = request.path.startswith("/api/")
             if user is None:
-                if not is_api:
-                    return redirect(url_for("web.login", next=request.path))
-                detail = (
+                if not request.path.startswith("/api/"):
+                    return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+                raise Unauthenticated(
                     "The bearer token is not valid."
                     if request.headers.get("Authorization")
                     else "Send 'Authorization: Bearer <token>'; `claimdesk users create` gives one."
                 )
-                raise Unauthenticated(detail)
-            if not has_role(user, role):
-                raise Forbidden(
-                    f"This action needs the {role.value} role; you are {user.role.value}."
-                )
+            ensure(
+                has_role(user, role),
+                f"This action needs the {role.value} role; you are {user.role.value}.",
+            )
             return view(*args, **kwargs)
 
         return cast(F, wrapper)
 
     return decorator
+
+
+def ensure(condition: bool, detail: str) -> None:
+    """Refuse with 403 and a reason a person can act on (e.g. the four-eyes rule)."""
+    if not condition:
+        raise Forbidden(detail)

@@ -1,19 +1,34 @@
-"""Browser pages: session login (CSRF-protected forms) and the queue overview."""
+"""Browser pages: session sign-in (CSRF-protected forms) and the queue overview."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, session, url_for
+import math
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_wtf import CSRFProtect, FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from app.auth.credentials import verify_password
+from app.auth.credentials import check_sign_in
 from app.auth.policy import authenticate, current_user, require_role
+from app.auth.redirects import safe_next
+from app.auth.sessions import sign_out, start_session
+from app.auth.throttle import SignInThrottle
 from app.db import session as db_session
 from app.errors import DomainError, status_of
-from app.models import Claim, Role, User
+from app.models import Claim, Role
+from config import settings
 
 bp = Blueprint("web", __name__, template_folder="templates")
 csrf = CSRFProtect()
@@ -24,31 +39,38 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired()])
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths, so the login form cannot be used as an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.index")
+def _throttle() -> SignInThrottle:
+    throttle: SignInThrottle = current_app.extensions["claimdesk.signin_throttle"]
+    return throttle
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
+    """Sign in. Failures are throttled per account and per address (429 with Retry-After)."""
     form = LoginForm()
-    error = None
-    if form.validate_on_submit():
-        user = db_session().scalar(select(User).where(User.email == form.email.data.lower()))
-        if user is not None and user.is_active and verify_password(user, form.password.data):
-            session.clear()
-            session["user_id"] = user.id
-            return redirect(_safe_next(request.args.get("next")))
-        error = "Wrong email or password."
-    status = 401 if error else 200
-    return render_template("login.html", form=form, error=error), status
+    if not form.validate_on_submit():
+        return render_template("login.html", form=form, error=None)
+    email, address = form.email.data.strip().lower(), request.remote_addr or ""
+    wait = _throttle().retry_after(email, address)
+    if wait is not None:
+        minutes = math.ceil(wait / 60)
+        error = (
+            f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        )
+        page = render_template("login.html", form=form, error=error)
+        return page, 429, {"Retry-After": str(wait)}
+    user = check_sign_in(db_session(), email, form.password.data)
+    if user is None:
+        _throttle().failed(email, address)
+        return render_template("login.html", form=form, error="Wrong email or password."), 401
+    start_session(user)
+    return redirect(safe_next(request.args.get("next")) or url_for("web.index"))
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    session.clear()
+    """Sign out here and everywhere: copies of this session's cookie stop working too."""
+    sign_out(db_session())
     return redirect(url_for("web.login"))
 
 
@@ -70,6 +92,8 @@ def _refused(exc: DomainError) -> ResponseReturnValue:
 
 def init_web(app: Flask) -> None:
     csrf.init_app(app)  # the API exempts its own blueprint (bearer tokens, never cookies)
+    with app.app_context():
+        app.extensions["claimdesk.signin_throttle"] = SignInThrottle.from_settings(settings())
     app.register_blueprint(bp)
 
     @app.after_request

@@ -30,6 +30,7 @@ from app.db import utcnow
 from app.models import Capture, CapturePurpose, CaptureStatus, Source
 from app.workflow import recording
 from app.workflow.recording import Outcome
+from app.workflow.recovery import stuck_after
 from config import settings
 
 
@@ -97,13 +98,14 @@ def run_capture(session: Session, capture_id: int) -> Outcome:
 def sweep(session: Session) -> list[int]:
     """Hand out again what a dead worker or a lost message left behind.
 
-    Captures stuck in ``fetching`` past ARCHIVE_STUCK_SECONDS go back to ``pending`` (their
-    attempt was counted when claimed) or fail if they are out of attempts; ``pending``
+    Captures stuck in ``fetching`` past ``recovery.stuck_after`` (the fetch deadline plus time
+    to store, unless ARCHIVE_STUCK_SECONDS says otherwise) go back to ``pending`` (their attempt
+    was counted when claimed) or fail, on the claims too, if they are out of attempts; ``pending``
     captures due for a while with no task carrying them are returned for re-dispatch.
     """
     s = settings()
     now = utcnow()
-    stuck_before = now - timedelta(seconds=s.ARCHIVE_STUCK_SECONDS)
+    stuck_before = now - timedelta(seconds=stuck_after(s))
     stuck = session.scalars(
         select(Capture).where(
             Capture.status == CaptureStatus.FETCHING, Capture.updated_at < stuck_before
@@ -115,6 +117,7 @@ def sweep(session: Session) -> list[int]:
             capture.error_reason = "worker-lost"
             capture.error_detail = "the worker stopped while fetching, on every attempt"
             capture.fetched_at = now
+            recording.tell_claims_failed(session, capture, attempt=capture.attempts)
         else:
             capture.status = CaptureStatus.PENDING
             capture.next_attempt_at = now

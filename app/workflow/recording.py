@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.archive.snapshot import Failure, Snapshot
-from app.archive.types import FetchError
+from app.archive.types import FetchError, FetchResult
 from app.db import utcnow
 from app.models import Capture, CapturePurpose, CaptureStatus, Claim, Evidence, SourceHealth
 from app.workflow import events
@@ -213,6 +213,15 @@ def _failed(session: Session, capture: Capture, attempt: int, failure: Failure) 
     if result is not None:
         capture.http_status = result.status
         capture.final_url = result.final_url
+    tell_claims_failed(session, capture, attempt=attempt, result=result)
+    return Outcome("failed", reason=error.reason)
+
+
+def tell_claims_failed(
+    session: Session, capture: Capture, *, attempt: int, result: FetchResult | None = None
+) -> None:
+    """A capture failed for good: an event on every claim citing its source (or the re-check
+    judgement), and their states recomputed."""
     claims, _ = citing(session, capture.source_id)
     if capture.purpose is CapturePurpose.RECHECK:
         judge_recheck(session, capture.source, capture, claims, result)
@@ -223,9 +232,8 @@ def _failed(session: Session, capture: Capture, attempt: int, failure: Failure) 
             "capture_failed",
             capture_id=capture.id,
             attempt=attempt,
-            reason=error.reason,
-            detail=error.detail[:500],
+            reason=capture.error_reason,
+            detail=(capture.error_detail or "")[:500],
         )
     for claim in claims:
         recompute_state(session, claim, cause=f"capture {capture.id} failed")
-    return Outcome("failed", reason=error.reason)

@@ -2,7 +2,7 @@
 claim closure, cluster-copied verdicts, export runs
 
 Revision ID: 0003_integrity
-Revises: 0001
+Revises: 0002_user_admin
 Create Date: 2026-11-25
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import app.db
 
 revision: str = "0003_integrity"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_user_admin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -114,9 +114,12 @@ def test_logs_are_json_with_request_id(client: FlaskClient, capsys) -> None:  # 
     assert lines and lines[0]["request_id"] == "req-42" and lines[0]["level"] == "WARNING"
 
 
-def test_metrics_exposes_workflow_gauges(client: FlaskClient) -> None:
+def test_metrics_exposes_workflow_gauges(client: FlaskClient, users) -> None:  # type: ignore[no-untyped-def]
+    from app.models import Role
+
     client.get("/healthz")
-    text = client.get("/metrics").get_data(as_text=True)
+    _, admin = users.make(Role.ADMIN)
+    text = client.get("/metrics", headers=admin).get_data(as_text=True)
     assert 'claimdesk_queue_depth{state="submitted"}' in text
     assert "claimdesk_http_requests_total" in text
     assert "claimdesk_outbox_pending" in text

@@ -11,16 +11,12 @@ from app.outbox import CAPTURE_TASK, enqueue_capture
 from app.workflow.archiving import run_capture, sweep
 from app.workflow.rechecks import schedule_rechecks
 
-# Far below ARCHIVE_STUCK_SECONDS, so the sweeper never hands out a capture still running.
-SOFT_LIMIT, HARD_LIMIT = 120, 180
-
 
 @shared_task(
     bind=True,
     name=CAPTURE_TASK,
     acks_late=True,
-    soft_time_limit=SOFT_LIMIT,
-    time_limit=HARD_LIMIT,
+    # Time limits: workers.celery_app.capture_time_limits, below the sweeper's threshold.
     # Only infrastructure hiccups retry here; fetch failures are judged by the workflow.
     autoretry_for=(OperationalError,),
     retry_backoff=2,
