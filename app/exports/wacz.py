@@ -86,7 +86,7 @@ class WaczSummary:
 
 
 class WaczError(Exception):
-    """A capture's WARC could not be read as a WARC."""
+    """A capture's WARC could not be read as a WARC, or holds no response to replay."""
 
 
 def write_wacz(
@@ -127,6 +127,8 @@ def write_wacz(
                     problem = f"capture {blob.capture_id}: {path} is not a WARC: {exc}"
                     raise WaczError(problem) from exc
                 tee.drain()
+            if not lines.responses:
+                raise WaczError(f"capture {blob.capture_id}: {path} has no response record")
             resources.append(_resource(path, entry))
             written.add(blob.capture_id)
             index_lines += lines.count
