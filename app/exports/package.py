@@ -55,7 +55,7 @@ from app.exports.records import (
     Publisher,
     warc_name,
 )
-from app.exports.wacz import CHUNK, HashingWriter, software, write_wacz
+from app.exports.wacz import CHUNK, WACZ_VERSION, HashingWriter, software, write_wacz
 
 if TYPE_CHECKING:  # the legacy form's types only: this module never touches a database
     from sqlalchemy.orm import Session
@@ -138,13 +138,13 @@ def _write_package(
 
     with zipfile.ZipFile(out, "w", allowZip64=True) as zf:
 
-        def add(path: str, chunks: Iterable[bytes], *, compress: bool = True) -> None:
+        def add(path: str, chunks: Iterable[bytes]) -> None:
             info = zipfile.ZipInfo(path, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+            info.compress_type = zipfile.ZIP_DEFLATED
             # Sizes are unknown up front: ZIP64 headers let any file pass 4 GiB.
             with zf.open(info, "w", force_zip64=True) as raw:
                 entry = HashingWriter(raw)
-                for chunk in chunks:
+                for chunk in _batched(chunks):
                     entry.write(chunk)
             files.append(ManifestFile(path, entry.size, entry.sha256.hexdigest()))
 
@@ -157,7 +157,10 @@ def _write_package(
                 entry,
                 captures,
                 title=meta.title,
-                description=f"Archived sources cited by {WACZ_NAME[:-5]} rows, by capture id.",
+                description=(
+                    "The archived copies of the sources cited in evidence.jsonl: one WARC per "
+                    "capture, archive/capture-<id>.warc.gz."
+                ),
                 created=created,
             )
         files.append(ManifestFile(WACZ_NAME, entry.size, entry.sha256.hexdigest()))
@@ -210,7 +213,7 @@ def _write_package(
             "counts": counts,
             "wacz": {
                 "path": WACZ_NAME,
-                "wacz_version": "1.1.1",
+                "wacz_version": WACZ_VERSION,
                 "datapackage_sha256": wacz.datapackage_sha256,
             },
             "audit_chain_heads": {str(k): v for k, v in sorted(meta.audit_chain_heads.items())},
@@ -248,3 +251,18 @@ class _Spool:
 def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
     for chunk in chunks:
         yield chunk.encode("utf-8")
+
+
+def _batched(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Rows joined into pieces of about CHUNK bytes: one deflate and hash call per piece
+    rather than per row."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= CHUNK:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)

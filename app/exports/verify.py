@@ -69,6 +69,7 @@ class Report:
     records: int = 0  # WARC records read with their digests checked
     claims: int = 0
     evidence: int = 0
+    package: bool = True  # False for a WACZ checked on its own
 
     @property
     def ok(self) -> bool:
@@ -78,9 +79,10 @@ class Report:
         self.problems.append(Problem(where, what))
 
     def summary(self) -> str:
+        rows = f"{self.claims} claims, {self.evidence} evidence items, " if self.package else ""
         return (
-            f"{self.path}: {self.files} files, {self.claims} claims, {self.evidence} evidence "
-            f"items, {self.warcs} WARCs ({self.records} records) verified"
+            f"{self.path}: {self.files} files, {rows}{self.warcs} WARCs ({self.records} records) "
+            "verified"
         )
 
 
@@ -124,7 +126,7 @@ def verify_package(path: str | os.PathLike[str]) -> Report:
 
 def verify_wacz(path: str | os.PathLike[str]) -> Report:
     """A WACZ file on its own: its data package, digests, index and pages."""
-    report = Report(str(path))
+    report = Report(str(path), package=False)
     try:
         _verify_wacz_zip(_file_opener(path), Path(path).name, report, _Contents())
     except OSError as exc:

@@ -21,7 +21,7 @@ from app.exports.records import CaptureBlob
 from app.exports.verify import verify_wacz
 from app.exports.wacz import WACZ_VERSION, WaczError, write_wacz
 from tests.archive_units.test_warc import fetched
-from tests.exports.conftest import Captured, Unseekable, data_offset, wacz_validate
+from tests.exports.conftest import Captured, Unseekable, claimdesk, data_offset, wacz_validate
 
 CREATED = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -160,3 +160,76 @@ def test_a_large_warc_streams_through_without_being_held(tmp_path: Path) -> None
         tracemalloc.stop()
     assert size > 40 * 1024 * 1024 and sink.size > size
     assert peak < 8 * 1024 * 1024, f"peak {peak} bytes for a {size}-byte WARC"
+
+
+def rezip(src: Path, dst: Path, changes: dict[str, bytes | None], *, rehash: bool) -> None:
+    """A copy of the WACZ with members replaced (None: removed) or added; ``rehash`` updates
+    datapackage.json and its digest to match, as a careful forger would."""
+    with zipfile.ZipFile(src) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    for name, data in changes.items():
+        if data is None:
+            members.pop(name)
+        else:
+            members[name] = data
+    if rehash:
+        package = json.loads(members["datapackage.json"])
+        for resource in package["resources"]:
+            if resource["path"] in members:
+                data = members[resource["path"]]
+                resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+                resource["bytes"] = len(data)
+        members["datapackage.json"] = json.dumps(package).encode()
+        digest = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(members["datapackage.json"]).hexdigest(),
+        }
+        members["datapackage-digest.json"] = json.dumps(digest).encode()
+    with zipfile.ZipFile(dst, "w") as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+
+
+def shifted_index(index: bytes) -> bytes:
+    lines = index.decode().splitlines()
+    key, ts, fields = lines[0].split(" ", 2)
+    entry = json.loads(fields)
+    entry["offset"] = str(int(entry["offset"]) + 1)
+    return "\n".join([f"{key} {ts} {json.dumps(entry)}", *lines[1:]]).encode() + b"\n"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("title edited", "datapackage.json: sha256 does not match datapackage-digest.json"),
+        ("index offset moved", "indexes/index.cdxj: points at http://"),
+        ("index reversed", "out of order: the index must be sorted"),
+        ("WARC removed", "archive/capture-2.warc.gz: listed in datapackage.json but missing"),
+        ("file added", "archive/extra.warc.gz: is in the WACZ but not in datapackage.json"),
+        ("page dropped from the index", "is not indexed"),
+    ],
+)
+def test_verify_names_what_a_forger_changed(
+    captured: list[Captured], tmp_path: Path, case: str, expected: str
+) -> None:
+    path, forged = tmp_path / "sources.wacz", tmp_path / "forged.wacz"
+    make_wacz(path, captured[:3])
+    with zipfile.ZipFile(path) as zf:
+        index, package = zf.read("indexes/index.cdxj"), zf.read("datapackage.json")
+        warc = zf.read("archive/capture-1.warc.gz")
+    changes: dict[str, bytes | None] = {
+        "title edited": {"datapackage.json": package.replace(b'"Sources"', b'"Sourced"')},
+        "index offset moved": {"indexes/index.cdxj": shifted_index(index)},
+        "index reversed": {"indexes/index.cdxj": b"\n".join(index.splitlines()[::-1]) + b"\n"},
+        "WARC removed": {"archive/capture-2.warc.gz": None},
+        "file added": {"archive/extra.warc.gz": warc},
+        "page dropped from the index": {
+            "indexes/index.cdxj": b"\n".join(index.splitlines()[1:]) + b"\n"
+        },
+    }[case]
+    rezip(path, forged, changes, rehash=case != "title edited")
+    report = verify_wacz(forged)
+    messages = [str(p) for p in report.problems]
+    assert any(expected in m for m in messages), messages
+    done = claimdesk("verify", str(forged))
+    assert done.returncode == 1 and expected in done.stdout
