@@ -10,7 +10,12 @@ STAMP  := $(VENV)/.installed
 WACZ_VENV  := .venv-wacz
 WACZ_STAMP := $(WACZ_VENV)/.installed
 
-.PHONY: run test lint test-scale install clean wacz-validator
+# ReplayWeb.page's two static files (npm package replaywebpage), for the test that replays
+# an exported WACZ in Chromium. Downloaded, never committed.
+RWP_VERSION := 2.5.3
+RWP_DIR     := .cache/replaywebpage-$(RWP_VERSION)
+
+.PHONY: run test lint test-scale install clean wacz-validator replaywebpage
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +30,21 @@ $(WACZ_STAMP):
 
 wacz-validator: $(WACZ_STAMP)
 
+$(RWP_DIR)/sw.js:
+	mkdir -p $(RWP_DIR)
+	cd $(RWP_DIR) && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null \
+	  && tar xzf replaywebpage-$(RWP_VERSION).tgz package/ui.js package/sw.js \
+	  && mv package/ui.js package/sw.js . && rm -rf package replaywebpage-$(RWP_VERSION).tgz
+
+replaywebpage: $(RWP_DIR)/sw.js
+
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/claimdesk db upgrade
 	$(BIN)/claimdesk run
 
-test: $(STAMP) $(WACZ_STAMP)
+test: $(STAMP) $(WACZ_STAMP) $(RWP_DIR)/sw.js
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -40,4 +53,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(WACZ_VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(WACZ_VENV) .cache instance .pytest_cache .mypy_cache .ruff_cache

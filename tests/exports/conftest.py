@@ -33,6 +33,7 @@ from app.exports.records import (
     Person,
     RatingScale,
 )
+from app.exports.wacz import write_wacz
 from tests.hostile_server import HOSTS, HostileServer
 
 SCALE = RatingScale.from_setting(
@@ -165,6 +166,12 @@ def meta() -> ExportMeta:
 
 
 ROOT = Path(__file__).resolve().parents[2]
+CREATED = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def make_wacz(path: Path, captured: list[Captured]) -> None:
+    with path.open("wb") as handle:
+        write_wacz(Unseekable(handle), [c.blob for c in captured], title="Sources", created=CREATED)
 
 
 def wacz_validate(path: Path) -> subprocess.CompletedProcess[str]:
@@ -214,6 +221,7 @@ class Unseekable(io.RawIOBase):
 
 
 __all__ = [
+    "CREATED",
     "PUBLISHER",
     "SCALE",
     "Captured",
@@ -222,6 +230,7 @@ __all__ = [
     "claimdesk",
     "corrected",
     "data_offset",
+    "make_wacz",
     "meta",
     "wacz_validate",
 ]

@@ -10,7 +10,7 @@ import json
 import random
 import tracemalloc
 import zipfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,14 +21,14 @@ from app.exports.records import CaptureBlob
 from app.exports.verify import verify_wacz
 from app.exports.wacz import WACZ_VERSION, WaczError, write_wacz
 from tests.archive_units.test_warc import fetched
-from tests.exports.conftest import Captured, Unseekable, claimdesk, data_offset, wacz_validate
-
-CREATED = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-def make_wacz(path: Path, captured: list[Captured]) -> None:
-    with path.open("wb") as handle:
-        write_wacz(Unseekable(handle), [c.blob for c in captured], title="Sources", created=CREATED)
+from tests.exports.conftest import (
+    CREATED,
+    Captured,
+    claimdesk,
+    data_offset,
+    make_wacz,
+    wacz_validate,
+)
 
 
 def test_real_captures_pass_wacz_validate(captured: list[Captured], tmp_path: Path) -> None:
