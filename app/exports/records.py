@@ -16,7 +16,8 @@ Public interface::
     CaptureBlob(capture_id, url, final_url, fetched_at, title, warc, size)
     Publisher(name, url, best_rating, worst_rating)
     RatingScale.from_setting(spec) -> RatingScale   .label(key) .value(key) .best .worst
-    warc_name(capture_id) -> "archive/capture-<id>.warc.gz"
+                                                    .publisher(name, url) -> Publisher
+    warc_name(capture_id) -> "archive/capture-<id>.warc.gz"     page_id(capture_id)
 """
 
 from __future__ import annotations
