@@ -8,7 +8,18 @@ STAMP  := $(VENV)/.installed
 PYWB_VENV  := .venv-pywb
 PYWB_STAMP := $(PYWB_VENV)/.installed
 
-.PHONY: run test lint test-scale install pywb clean
+# The WACZ validator (py-wacz) for the export tests, in a venv of its own: it brings
+# frictionless and chardet, which would change what the app's own dependencies pick at run
+# time (requests prefers chardet when it is importable).
+WACZ_VENV  := .venv-wacz
+WACZ_STAMP := $(WACZ_VENV)/.installed
+
+# ReplayWeb.page's two static files (npm package replaywebpage), for the test that replays
+# an exported WACZ in Chromium. Downloaded, never committed.
+RWP_VERSION := 2.5.3
+RWP_DIR     := .cache/replaywebpage-$(RWP_VERSION)
+
+.PHONY: run test lint test-scale install pywb clean wacz-validator replaywebpage
 
 # pip prints a line per package (and a progress bar on a terminal): the first install takes
 # a few minutes and should never look stuck.
@@ -21,6 +32,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	@echo "==> installed"
 	touch $(STAMP)
+
+$(WACZ_STAMP):
+	$(PYTHON) -m venv $(WACZ_VENV)
+	$(WACZ_VENV)/bin/pip install --quiet 'wacz>=0.6,<0.7'
+	touch $(WACZ_STAMP)
+
+wacz-validator: $(WACZ_STAMP)
+
+$(RWP_DIR)/sw.js:
+	mkdir -p $(RWP_DIR)
+	cd $(RWP_DIR) && npm pack --silent replaywebpage@$(RWP_VERSION) >/dev/null \
+	  && tar xzf replaywebpage-$(RWP_VERSION).tgz package/ui.js package/sw.js \
+	  && mv package/ui.js package/sw.js . && rm -rf package replaywebpage-$(RWP_VERSION).tgz
+
+replaywebpage: $(RWP_DIR)/sw.js
 
 install: $(STAMP)
 
@@ -38,7 +64,7 @@ run: $(STAMP)
 	@echo "==> starting web, worker and beat"
 	$(BIN)/claimdesk run
 
-test: $(STAMP) $(PYWB_STAMP)
+test: $(STAMP) $(PYWB_STAMP) $(WACZ_STAMP) $(RWP_DIR)/sw.js
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -47,4 +73,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(PYWB_VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB_VENV) $(WACZ_VENV) .cache instance .pytest_cache .mypy_cache .ruff_cache

@@ -433,5 +433,27 @@ def run_all(host: str, port: int) -> None:
     sys.exit(exit_code)
 
 
+# --- verify ---------------------------------------------------------------------------------
+
+
+@main.command("verify", with_appcontext=False)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify(file: Path) -> None:
+    """Check an evidence package (or a .wacz): every hash, WARC record digest and cited capture.
+
+    Prints each mismatch with the file or record it is in and exits 1; prints a summary and
+    exits 0 when everything matches. Needs no database.
+    """
+    from app.exports.verify import verify_package, verify_wacz
+
+    report = verify_wacz(file) if file.suffix == ".wacz" else verify_package(file)
+    for problem in report.problems:
+        click.echo(f"MISMATCH {problem}")
+    if not report.ok:
+        click.echo(f"{file}: {len(report.problems)} mismatch(es)", err=True)
+        sys.exit(1)
+    click.echo(f"OK {report.summary()}")
+
+
 if __name__ == "__main__":
     main()

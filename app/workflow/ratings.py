@@ -2,13 +2,17 @@
 
 A scale is an ordered mapping from the rating's words to its number, or to None for ratings
 with no place on the numeric scale (``unverifiable``): ClaimReview then carries only the words
-(``alternateName``). It is configured as one setting string, ``RATING_SCALE``.
+(``alternateName``). It is configured as one setting string, ``RATING_SCALE``. An entry may
+carry the label readers see after a colon (``mostly-true=4:Mostly true``); without one the
+label is made from the key (``mostly-true`` -> "Mostly true").
 
 Public interface::
 
     DEFAULT_SCALE: str                       the setting's default, "true=5,...,unverifiable="
     DEFAULT_RATINGS: dict[str, int | None]   the same, parsed
     parse_scale(spec) -> dict[str, int | None]        ValueError says what is wrong and where
+    parse_labels(spec) -> dict[str, str]              every rating's reader-facing label
+    default_label(name) -> str                        "mostly-true" -> "Mostly true"
     rating_value(scale, rating) -> int | None         ValueError for a rating not on the scale
     best_rating(scale) -> int,  worst_rating(scale) -> int
     best_worst(scale) -> tuple[int, int]              (best, worst)
@@ -26,6 +30,9 @@ DEFAULT_SCALE = "true=5,mostly-true=4,mixed=3,mostly-false=2,false=1,unverifiabl
 # and control characters keeps them safe in the setting, CSV cells and URLs.
 _NAME = re.compile(r"[^\W_]+(?:[-_ ][^\W_]+)*")
 _VALUE = re.compile(r"[+-]?[0-9]+")
+# A label is shown to readers and exported as ClaimReview alternateName: printable text with
+# no commas (the entry separator), at most 100 characters.
+_LABEL = re.compile(r"[^\x00-\x1f\x7f,]{1,100}")
 
 
 def parse_scale(spec: str) -> dict[str, int | None]:
@@ -34,14 +41,38 @@ def parse_scale(spec: str) -> dict[str, int | None]:
     Entries are ``NAME=VALUE`` separated by commas, in the order the UI should offer them;
     an empty VALUE means "no numeric value". Spaces around names and values are ignored, and
     so is a trailing comma. At least one rating must have a number, or there is no scale.
+    A ``:LABEL`` after the value is the reader-facing label (see ``parse_labels``).
     """
-    scale: dict[str, int | None] = {}
+    scale = {name: value for name, value, _ in _entries(spec)}
+    if all(v is None for v in scale.values()):
+        raise ValueError("the rating scale needs at least one rating with a numeric value")
+    return scale
+
+
+def parse_labels(spec: str) -> dict[str, str]:
+    """Each rating's label for readers, in scale order: the configured ``:LABEL`` or one made
+    from the name. ``"mostly-true=4:Mostly accurate,false=1"`` →
+    ``{"mostly-true": "Mostly accurate", "false": "False"}``."""
+    parse_scale(spec)  # the same validation and errors as the scale itself
+    return {name: label or default_label(name) for name, _, label in _entries(spec)}
+
+
+def default_label(name: str) -> str:
+    """A rating key as readers see it: separators become spaces, the first letter a capital
+    ("mostly-true" -> "Mostly true", "sin_datos" -> "Sin datos")."""
+    words = re.sub(r"[-_ ]+", " ", name).strip()
+    return words[:1].upper() + words[1:]
+
+
+def _entries(spec: str) -> list[tuple[str, int | None, str | None]]:
     entries = spec.split(",")
     if entries and not entries[-1].strip():
         entries.pop()  # tolerate a trailing comma
+    parsed: list[tuple[str, int | None, str | None]] = []
+    seen: set[str] = set()
     for position, entry in enumerate(entries, start=1):
         where = f"rating scale entry {position} ({entry.strip()!r})"
-        name, sep, value = (s.strip() for s in entry.partition("="))
+        name, sep, rest = (s.strip() for s in entry.partition("="))
         if not entry.strip():
             raise ValueError(f"rating scale entry {position} is empty (two commas in a row?)")
         if not sep:
@@ -50,16 +81,18 @@ def parse_scale(spec: str) -> dict[str, int | None]:
             raise ValueError(
                 f"{where}: a rating name is letters and digits joined by '-', '_' or ' '"
             )
-        if name in scale:
+        if name in seen:
             raise ValueError(f"{where}: the rating {name!r} appears twice")
+        value, colon, label = (s.strip() for s in rest.partition(":"))
         if value and not _VALUE.fullmatch(value):
             raise ValueError(f"{where}: the value must be a whole number or empty, not {value!r}")
-        scale[name] = int(value) if value else None
-    if not scale:
+        if colon and not _LABEL.fullmatch(label):
+            raise ValueError(f"{where}: a label after ':' must be printable text, not {label!r}")
+        seen.add(name)
+        parsed.append((name, int(value) if value else None, label or None))
+    if not parsed:
         raise ValueError("the rating scale is empty")
-    if all(v is None for v in scale.values()):
-        raise ValueError("the rating scale needs at least one rating with a numeric value")
-    return scale
+    return parsed
 
 
 DEFAULT_RATINGS: dict[str, int | None] = parse_scale(DEFAULT_SCALE)
