@@ -248,10 +248,19 @@ def ingest(file: Path, title: str | None, url: str | None, accept_above: float |
 # --- export ---------------------------------------------------------------------------------
 
 
+_EXPORT_FORMATS = {
+    "claimreview": "claimreview",
+    "feed": "feed",
+    "csv": "claims.csv",
+    "jsonl": "claims.jsonl",
+    "evidence-csv": "evidence.csv",
+    "evidence-jsonl": "evidence.jsonl",
+    "package": "package",
+}
+
+
 @main.command()
-@click.argument(
-    "fmt", metavar="FORMAT", type=click.Choice(["claimreview", "csv", "jsonl", "package"])
-)
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(list(_EXPORT_FORMATS)))
 @click.option(
     "-o",
     "--output",
@@ -259,31 +268,67 @@ def ingest(file: Path, title: str | None, url: str | None, accept_above: float |
     default=None,
     help="File to write (default: standard output; required for package).",
 )
-@click.option("--since", type=click.DateTime(), default=None, help="Only verdicts approved since.")
+@click.option("--since", type=click.DateTime(), default=None, help="Verdicts approved since (UTC).")
+@click.option("--until", type=click.DateTime(), default=None, help="... and before (UTC).")
 @click.option("--state", type=click.Choice(["corroborated", "disputed"]), default=None)
-def export(fmt: str, output: Path | None, since: Any, state: str | None) -> None:
-    """Export the verified claim set (approved, current verdicts)."""
+@click.option("-q", "--query", "q", default=None, help="Words in the claim or its speaker.")
+@click.option("--tag", default=None)
+@click.option("--rating", default=None)
+@click.option("--document", type=int, default=None)
+@click.option("--cluster", type=int, default=None)
+@click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 byte order mark (Excel).")
+def export(
+    fmt: str,
+    output: Path | None,
+    since: Any,
+    until: Any,
+    state: str | None,
+    q: str | None,
+    tag: str | None,
+    rating: str | None,
+    document: int | None,
+    cluster: int | None,
+    bom: bool,
+) -> None:
+    """Export the verified claim set (approved, current verdicts), recorded as an export run.
+
+    FORMAT: claimreview, feed (schema.org DataFeed), csv, jsonl (claims), evidence-csv,
+    evidence-jsonl, package (zip with a WACZ of every cited capture; check it with
+    `claimdesk verify`).
+    """
     from datetime import UTC
 
-    from app.exports.package import write_package
-    from app.exports.rows import Filters
-    from app.exports.service import render, select_for_export
+    from app.exports import service
+    from app.exports.query import ExportFilters
+    from app.models import ClaimState
 
     if fmt == "package" and output is None:
         raise click.UsageError("package needs -o FILE.zip")
+    filters = ExportFilters(
+        q=q,
+        tag=tag,
+        document=document,
+        rating=rating,
+        approved_from=since.replace(tzinfo=UTC) if since is not None else None,
+        approved_to=until.replace(tzinfo=UTC) if until is not None else None,
+        cluster=cluster,
+        state=ClaimState(state) if state else None,
+    )
     s = session()
-    since_utc = since.replace(tzinfo=UTC) if since is not None else None
-    items = select_for_export(s, fmt, Filters(since=since_utc, state=state), actor=None)
+    run = service.start(s, _EXPORT_FORMATS[fmt], filters, actor=None)
+    s.commit()
     if fmt == "package":
         assert output is not None
         with output.open("wb") as fh:
-            warcs = write_package(s, items, fh)
-        click.echo(f"wrote {output}: {len(items)} claims, {warcs} WARCs", err=True)
-    else:
-        with output.open("w", encoding="utf-8", newline="") if output else _stdout() as fh:
-            for chunk in render(items, fmt):
-                fh.write(chunk)
-    s.commit()
+            manifest = service.write_package(s, run, fh, actor=None)
+        s.commit()
+        counts = ", ".join(f"{v} {k}" for k, v in manifest.counts.items())
+        click.echo(f"wrote {output}: {counts}; manifest sha256 {manifest.sha256}", err=True)
+        return
+    with output.open("w", encoding="utf-8", newline="") if output else _stdout() as fh:
+        for chunk in service.render(s, run, bom=bom):
+            fh.write(chunk)
+    click.echo(f"export run {run.id}: {run.count} claims", err=True)
 
 
 # --- audit -----------------------------------------------------------------------------------

@@ -154,6 +154,9 @@ class Settings(BaseSettings):
     PUBLISHER_NAME: str = Field(
         "claimdesk newsroom", description="The organisation named as author in ClaimReview."
     )
+    PUBLISHER_URL: str = Field(
+        "", description="The publishing organisation's URL in ClaimReview (default PUBLIC_URL)."
+    )
     PUBLIC_URL: str = Field(
         "http://127.0.0.1:5000", description="Base URL printed by `claimdesk run` and in exports."
     )

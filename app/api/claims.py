@@ -61,6 +61,7 @@ def create(json: ClaimCreate) -> Response:
             text=json.text,
             document=document,
             speaker=json.speaker,
+            speaker_kind=json.speaker_kind,
             claim_date=json.claim_date,
             appearance_url=str(json.appearance_url) if json.appearance_url else None,
             tags=json.tags,

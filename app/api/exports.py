@@ -1,60 +1,189 @@
-"""Exports of the verified claim set (approved, not stale)."""
+"""Exports of the verified claim set: ClaimReview (array or DataFeed), CSV and JSON Lines of
+claims and of evidence, and the evidence package. Each GET is recorded as one export run and
+streamed from it; reading an export writes nothing on the claims."""
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
+import queue
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import IO, Literal, cast
+
+from flask import Flask, Response, current_app, stream_with_context
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from spectree import Response as Resp
 
 from app.api import bp
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
-from app.db import session
-from app.exports.rows import Filters
-from app.exports.service import FORMATS, render, select_for_export
-from app.models import ClaimState, Role
+from app.db import get_db, session
+from app.exports import service
+from app.exports.query import ExportFilters
+from app.ids import MAX_ID
+from app.models import ClaimState, ExportRun, Role, User
+
+_ERRORS = {"HTTP_401": ProblemModel, "HTTP_403": ProblemModel, "HTTP_422": ProblemModel}
 
 
 class ExportQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    since: AwareDatetime | None = Field(
-        None, description="Verdicts approved at or after this time (with a timezone)."
+    q: str | None = Field(None, min_length=1, max_length=200, description="Words in the claim.")
+    tag: str | None = Field(None, min_length=1, max_length=100)
+    document: int | None = Field(None, ge=1, le=MAX_ID, description="Claims from this document.")
+    rating: str | None = Field(None, min_length=1, max_length=50)
+    approved_from: AwareDatetime | date | None = Field(
+        None, description="Current verdict approved at or after (a date, or a time with a zone)."
     )
+    approved_to: AwareDatetime | date | None = Field(None, description="... and before this.")
+    since: AwareDatetime | None = Field(None, description="Same as approved_from.")
+    cluster: int | None = Field(None, ge=1, le=MAX_ID, description="Restatements of one claim.")
     state: ClaimState | None = None
+    bom: bool = Field(False, description="CSV only: start with a UTF-8 byte order mark (Excel).")
+
+    def filters(self) -> ExportFilters:
+        return ExportFilters(
+            q=self.q,
+            tag=self.tag,
+            document=self.document,
+            rating=self.rating,
+            approved_from=_moment(self.approved_from or self.since),
+            approved_to=_moment(self.approved_to),
+            cluster=self.cluster,
+            state=self.state,
+        )
 
 
-def _export(fmt: str, query: ExportQuery, *, download: bool) -> Response:
+class ClaimReviewQuery(ExportQuery):
+    format: Literal["array", "feed"] = Field(
+        "array", description="`feed`: a schema.org DataFeed of the same ClaimReviews."
+    )
+
+
+def _moment(value: AwareDatetime | date | None) -> AwareDatetime | None:
+    """A date means its first moment, UTC."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def _stream(fmt: str, query: ExportQuery) -> Response:
     s = session()
-    filters = Filters(since=query.since, state=query.state.value if query.state else None)
-    items = select_for_export(s, fmt, filters, actor=current_user())
+    run = service.start(s, fmt, query.filters(), actor=current_user())
     s.commit()
-    media_type, filename = FORMATS[fmt]
-    resp = Response(stream_with_context(render(items, fmt)), mimetype=media_type)
-    if download:
-        resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    kind = service.FORMATS[fmt]
+    body = stream_with_context(service.render(s, run, bom=query.bom))
+    resp = Response(body, mimetype=kind.media_type)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{kind.filename}"'
+    resp.headers["X-Export-Run"] = str(run.id)
     return resp
 
 
 @bp.get("/exports/claimreview")
 @require_role(Role.FACT_CHECKER)
-@spec.validate(query=ExportQuery, resp=Resp(HTTP_401=ProblemModel), tags=["exports"])
-def export_claimreview(query: ExportQuery) -> Response:
-    """schema.org ClaimReview (JSON-LD array) for every approved, current verdict."""
-    return _export("claimreview", query, download=False)
+@spec.validate(query=ClaimReviewQuery, resp=Resp(**_ERRORS), tags=["exports"])
+def export_claimreview(query: ClaimReviewQuery) -> Response:
+    """schema.org ClaimReview (JSON-LD) of every published fact-check the filters choose; with
+    `format=feed`, a schema.org DataFeed of them."""
+    return _stream("feed" if query.format == "feed" else "claimreview", query)
 
 
 @bp.get("/exports/claims.csv")
 @require_role(Role.FACT_CHECKER)
-@spec.validate(query=ExportQuery, resp=Resp(HTTP_401=ProblemModel), tags=["exports"])
-def export_csv(query: ExportQuery) -> Response:
-    """The verified claim set as CSV."""
-    return _export("csv", query, download=True)
+@spec.validate(query=ExportQuery, resp=Resp(**_ERRORS), tags=["exports"])
+def export_claims_csv(query: ExportQuery) -> Response:
+    """One row per claim with its verdict; spreadsheet-safe cells."""
+    return _stream("claims.csv", query)
 
 
 @bp.get("/exports/claims.jsonl")
 @require_role(Role.FACT_CHECKER)
-@spec.validate(query=ExportQuery, resp=Resp(HTTP_401=ProblemModel), tags=["exports"])
-def export_jsonl(query: ExportQuery) -> Response:
-    """The verified claim set as JSON Lines."""
-    return _export("jsonl", query, download=False)
+@spec.validate(query=ExportQuery, resp=Resp(**_ERRORS), tags=["exports"])
+def export_claims_jsonl(query: ExportQuery) -> Response:
+    """One JSON object per line per claim with its verdict."""
+    return _stream("claims.jsonl", query)
+
+
+@bp.get("/exports/evidence.csv")
+@require_role(Role.FACT_CHECKER)
+@spec.validate(query=ExportQuery, resp=Resp(**_ERRORS), tags=["exports"])
+def export_evidence_csv(query: ExportQuery) -> Response:
+    """One row per evidence item of the chosen claims, with its archived copy."""
+    return _stream("evidence.csv", query)
+
+
+@bp.get("/exports/evidence.jsonl")
+@require_role(Role.FACT_CHECKER)
+@spec.validate(query=ExportQuery, resp=Resp(**_ERRORS), tags=["exports"])
+def export_evidence_jsonl(query: ExportQuery) -> Response:
+    """One JSON object per line per evidence item."""
+    return _stream("evidence.jsonl", query)
+
+
+@bp.get("/exports/package")
+@require_role(Role.EDITOR)
+@spec.validate(query=ExportQuery, resp=Resp(**_ERRORS), tags=["exports"])
+def export_package(query: ExportQuery) -> Response:
+    """Editors: the evidence package (zip: claims and evidence as JSON Lines and CSV, the
+    ClaimReview DataFeed, a WACZ of every cited capture, and `manifest.json` with every file's
+    SHA-256), streamed as it is built. Check it with `claimdesk verify FILE.zip`."""
+    s = session()
+    user = current_user()
+    run = service.start(s, "package", query.filters(), actor=user)
+    s.commit()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    resp = Response(_package_stream(app, run.id, user.id), mimetype="application/zip")
+    resp.headers["Content-Disposition"] = 'attachment; filename="evidence-package.zip"'
+    resp.headers["X-Export-Run"] = str(run.id)
+    return resp
+
+
+class _Pipe:
+    """A write-only file whose writes a reader takes from a bounded queue, in order."""
+
+    def __init__(self, chunks: queue.Queue[bytes | BaseException | None], gone: threading.Event):
+        self.chunks = chunks
+        self.gone = gone
+
+    def write(self, data: bytes) -> int:
+        while not self.gone.is_set():
+            try:
+                self.chunks.put(bytes(data), timeout=1)
+                return len(data)
+            except queue.Full:
+                continue
+        raise BrokenPipeError("the client went away")
+
+    def flush(self) -> None:
+        pass
+
+
+def _package_stream(app: Flask, run_id: int, user_id: int) -> Iterator[bytes]:
+    """Build the package in a thread (zipfile pushes bytes; a response pulls them) with its own
+    app context and database session, and hand its bytes over as they come."""
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=64)
+    gone = threading.Event()
+
+    def build() -> None:
+        try:
+            with app.app_context(), get_db(app).factory() as s:
+                run = s.get(ExportRun, run_id)
+                assert run is not None
+                pipe = cast(IO[bytes], _Pipe(chunks, gone))
+                service.write_package(s, run, pipe, actor=s.get(User, user_id))
+                s.commit()  # the run keeps the manifest's hash
+            chunks.put(None)
+        except BaseException as exc:  # the reader re-raises it; nothing is lost silently
+            if not gone.is_set():
+                chunks.put(exc)
+
+    worker = threading.Thread(target=build, name=f"export-package-{run_id}", daemon=True)
+    worker.start()
+    try:
+        while (item := chunks.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        gone.set()

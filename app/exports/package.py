@@ -35,7 +35,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO, TYPE_CHECKING, Any, overload
+from typing import IO, Any
 
 from app.exports.claimreview import DataFeedWriter, isodatetime
 from app.exports.csvsafe import CsvWriter
@@ -56,11 +56,6 @@ from app.exports.records import (
     warc_name,
 )
 from app.exports.wacz import CHUNK, WACZ_VERSION, HashingWriter, software, write_wacz
-
-if TYPE_CHECKING:  # the legacy form's types only: this module never touches a database
-    from sqlalchemy.orm import Session
-
-    from app.exports.rows import VerifiedClaim
 
 MANIFEST = "manifest.json"
 WACZ_NAME = "evidence.wacz"
@@ -93,36 +88,7 @@ class Manifest:
     data: dict[str, Any] = field(repr=False)  # manifest.json's content
 
 
-@overload
 def write_package(
-    out: IO[bytes],
-    *,
-    claims: Iterable[ClaimRecord],
-    evidence: Iterable[EvidenceRecord],
-    captures: Iterable[CaptureBlob],
-    claimreview_org: Publisher,
-    meta: ExportMeta,
-) -> Manifest: ...
-
-
-@overload
-def write_package(session: Session, items: list[VerifiedClaim], out: IO[bytes], /) -> int: ...
-
-
-def write_package(*args: Any, **kwargs: Any) -> Manifest | int:
-    """Write the package to ``out``; returns what its manifest says.
-
-    The positional form ``write_package(session, items, out)`` is the first package format,
-    kept for ``claimdesk export package`` until it passes records (see legacy_package).
-    """
-    if len(args) == 3 and not kwargs:
-        from app.exports.legacy_package import write_legacy_package
-
-        return write_legacy_package(*args)
-    return _write_package(*args, **kwargs)
-
-
-def _write_package(
     out: IO[bytes],
     *,
     claims: Iterable[ClaimRecord],

@@ -1,73 +1,110 @@
 """Exporting the verified claim set: the one service the API, the CLI and the pages call.
 
+An export is recorded first (``start``: one ``ExportRun`` listing the claims it holds and
+their audit-chain heads; no event on any claim), then rendered from that record as a stream.
+
 Public interface::
 
-    FORMATS                                            name -> (media type, file name)
-    select_for_export(session, fmt, filters, *, actor) -> list[VerifiedClaim]
-                                                       chosen, and recorded as one ExportRun
-    render(items, fmt) -> Iterator[str]                the chosen claims in a text format
+    FORMATS                                  name -> Format(media_type, filename, binary)
+    start(session, fmt, filters, *, actor) -> ExportRun
+    render(session, run, *, bom=False) -> Iterator[str]      every text format
+    write_package(session, run, out, *, actor) -> Manifest   the evidence package (zip)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app.exports.formats import to_claimreview, to_csv, to_jsonl
-from app.exports.rows import Filters, VerifiedClaim, verified_claims
-from app.models import ExportedClaim, ExportRun, User
-from app.workflow.audit import chain_heads
+from app.archive.storage import blob_store
+from app.exports import formats, package
+from app.exports.claimreview import claimreview_array, iter_datafeed
+from app.exports.query import (
+    ExportFilters,
+    capture_blobs,
+    chain_heads,
+    claim_records,
+    evidence_records,
+    record_run,
+    run_selection,
+)
+from app.exports.records import Person, Publisher, RatingScale
+from app.models import ExportRun, User
 from config import settings
 
-FORMATS: dict[str, tuple[str, str]] = {
-    "claimreview": ("application/ld+json", "claimreview.json"),
-    "csv": ("text/csv", "claims.csv"),
-    "jsonl": ("application/jsonl", "claims.jsonl"),
-    "package": ("application/zip", "evidence-package.zip"),
+
+@dataclass(frozen=True)
+class Format:
+    media_type: str
+    filename: str
+    binary: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "claimreview": Format("application/ld+json", "claimreview.jsonld"),
+    "feed": Format("application/ld+json", "claimreview-feed.jsonld"),
+    "claims.csv": Format("text/csv", "claims.csv"),
+    "claims.jsonl": Format("application/jsonl", "claims.jsonl"),
+    "evidence.csv": Format("text/csv", "evidence.csv"),
+    "evidence.jsonl": Format("application/jsonl", "evidence.jsonl"),
+    "package": Format("application/zip", "evidence-package.zip", binary=True),
 }
 
 
-def select_for_export(
-    session: Session, fmt: str, filters: Filters, *, actor: User | None
-) -> list[VerifiedClaim]:
-    """The verified claims that ``filters`` choose, recorded as one export run (who, when,
-    what, and each claim's audit-chain head at this moment); reading an export writes no
-    event on the claims."""
+def publisher() -> Publisher:
+    s = settings()
+    scale = RatingScale.from_setting(s.RATING_SCALE)
+    return scale.publisher(s.PUBLISHER_NAME, s.PUBLISHER_URL or s.PUBLIC_URL)
+
+
+def start(session: Session, fmt: str, filters: ExportFilters, *, actor: User | None) -> ExportRun:
+    """Record an export of the claims ``filters`` choose (the caller commits)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    items = list(verified_claims(session, filters))
-    heads = chain_heads(session, [item.claim.id for item in items])
-    run = ExportRun(
-        actor_id=actor.id if actor is not None else None,
-        format=fmt,
-        filters=filters.as_dict(),
-        count=len(items),
-    )
-    session.add(run)
-    session.flush()
-    rows = [
-        {
-            "run_id": run.id,
-            "claim_id": item.claim.id,
-            "verdict_id": item.verdict.id,
-            "chain_head": heads.get(item.claim.id),
-        }
-        for item in items
-    ]
-    if rows:
-        session.execute(insert(ExportedClaim), rows)
-    return items
+    return record_run(session, fmt, filters, actor=actor)
 
 
-def render(items: list[VerifiedClaim], fmt: str) -> Iterator[str]:
-    s = settings()
+def render(session: Session, run: ExportRun, *, bom: bool = False) -> Iterator[str]:
+    """The run's claims in its (text) format, streamed from the database."""
+    fmt, chosen = run.format, run_selection(run.id)
     if fmt == "claimreview":
-        yield to_claimreview(items, s.RATING_SCALE, s.PUBLIC_URL, s.PUBLISHER_NAME) + "\n"
-    elif fmt == "csv":
-        yield from to_csv(items, s.RATING_SCALE)
-    elif fmt == "jsonl":
-        yield from to_jsonl(items, s.RATING_SCALE)
+        yield from claimreview_array(claim_records(session, chosen), publisher())
+    elif fmt == "feed":
+        yield from iter_datafeed(claim_records(session, chosen), publisher(), run.created_at)
+    elif fmt == "claims.csv":
+        yield from formats.claims_csv(claim_records(session, chosen), bom=bom)
+    elif fmt == "claims.jsonl":
+        yield from formats.claims_jsonl(claim_records(session, chosen))
+    elif fmt == "evidence.csv":
+        yield from formats.evidence_csv(evidence_records(session, chosen), bom=bom)
+    elif fmt == "evidence.jsonl":
+        yield from formats.evidence_jsonl(evidence_records(session, chosen))
     else:
         raise ValueError(f"{fmt!r} is not a text format")
+
+
+def write_package(
+    session: Session, run: ExportRun, out: IO[bytes], *, actor: User | None
+) -> package.Manifest:
+    """The evidence package of the run, written to ``out``; the run keeps its manifest's hash."""
+    who = Person(actor.email, actor.name) if actor is not None else Person("console")
+    chosen = run_selection(run.id)
+    meta = package.ExportMeta(
+        exported_by=who,
+        filters=dict(run.filters),
+        audit_chain_heads=chain_heads(session, run.id),
+        created=run.created_at,
+    )
+    manifest = package.write_package(
+        out,
+        claims=claim_records(session, chosen),
+        evidence=evidence_records(session, chosen),
+        captures=capture_blobs(session, chosen, blob_store()),
+        claimreview_org=publisher(),
+        meta=meta,
+    )
+    run.manifest_sha256 = manifest.sha256
+    return manifest

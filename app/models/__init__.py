@@ -9,6 +9,7 @@ from app.models.enums import (
     ClaimState,
     Role,
     SourceHealth,
+    SpeakerKind,
     Stance,
     VerdictStatus,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Role",
     "Source",
     "SourceHealth",
+    "SpeakerKind",
     "Stance",
     "User",
     "Verdict",

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
-from app.models.enums import ClaimClosure, ClaimState, checked
+from app.models.enums import ClaimClosure, ClaimState, SpeakerKind, checked
 
 if TYPE_CHECKING:
     from app.models.documents import Document
@@ -41,6 +41,7 @@ class Claim(Base):
     span_start: Mapped[int | None]
     span_end: Mapped[int | None]
     speaker: Mapped[str | None] = mapped_column(String(300))
+    speaker_kind: Mapped[SpeakerKind | None] = mapped_column(checked(SpeakerKind, "speaker_kind"))
     claim_date: Mapped[date | None]
     appearance_url: Mapped[str | None] = mapped_column(String(2048))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)

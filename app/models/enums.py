@@ -22,6 +22,13 @@ class Stance(StrEnum):
     CONTEXT = "context"
 
 
+class SpeakerKind(StrEnum):
+    """Who made a claim: ClaimReview types its author Person or Organization by this."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
 class Role(StrEnum):
     FACT_CHECKER = "fact_checker"
     EDITOR = "editor"
@@ -82,6 +89,7 @@ __all__ = [
     "ClaimState",
     "Role",
     "SourceHealth",
+    "SpeakerKind",
     "Stance",
     "VerdictStatus",
     "checked",

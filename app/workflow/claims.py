@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import Conflict, Stale
-from app.models import Claim, ClaimState, Document, User
+from app.models import Claim, ClaimState, Document, SpeakerKind, User
 from app.outbox import CLUSTER_TASK, enqueue
 from app.workflow import events
 
@@ -22,6 +22,7 @@ class NewClaim:
     document: Document | None = None
     span: tuple[int, int] | None = None
     speaker: str | None = None
+    speaker_kind: SpeakerKind | None = None
     claim_date: date | None = None
     appearance_url: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -36,6 +37,7 @@ def create_claim(session: Session, new: NewClaim, *, actor: User | None) -> Clai
         span_start=new.span[0] if new.span else None,
         span_end=new.span[1] if new.span else None,
         speaker=new.speaker,
+        speaker_kind=new.speaker_kind,
         claim_date=new.claim_date,
         appearance_url=new.appearance_url,
         tags=list(new.tags),

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ from app.workflow import events
 from app.workflow.leases import ensure_may_write, holds_lease
 from app.workflow.staleness import mark_verdict_stale
 
-EDITABLE = ("text", "speaker", "tags", "claim_date", "appearance_url")
+EDITABLE = ("text", "speaker", "speaker_kind", "tags", "claim_date", "appearance_url")
 SAME_MEANING = 0.8  # similarity at or above which a rewording keeps the fact
 _NEGATIONS = frozenset(
     [
@@ -126,7 +127,9 @@ def changes_meaning(old: str, new: str) -> bool:
 
 def _recorded(value: Any) -> Any:
     """A field value as the audit trail (JSON) keeps it."""
-    return value.isoformat() if isinstance(value, date) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.value if isinstance(value, StrEnum) else value
 
 
 def edit_claim(

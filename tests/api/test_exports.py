@@ -1,29 +1,65 @@
-"""Exports of the verified claim set: ClaimReview JSON-LD, CSV, JSON Lines, the zip package."""
+"""Exports a publisher can use: ClaimReview that says who said it and where, a DataFeed,
+spreadsheet-safe CSV of claims and evidence, filters, and the evidence package (issue 10)."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import jsonschema
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.archive.storage import blob_store
+from app.archive.warc import build_warc
 from app.cli import main
 from app.db import get_db, utcnow
-from app.models import ClaimState, Role, User, Verdict, VerdictStatus
+from app.exports.verify import verify_package
+from app.models import (
+    Capture,
+    CaptureStatus,
+    ClaimState,
+    Document,
+    Evidence,
+    ExportRun,
+    Role,
+    Source,
+    SpeakerKind,
+    Stance,
+    User,
+    Verdict,
+    VerdictStatus,
+)
 from tests import factories
 from tests.conftest import Users
+from tests.support.pages import fetched, news_page
+from tests.test_auth import assert_problem
+
+SCHEMA = json.loads((Path(__file__).parent.parent / "exports/claimreview.schema.json").read_text())
 
 
-def _verified(db: Session, proposer: User, editor: User, **claim: object) -> Verdict:
+def _published(
+    db: Session,
+    proposer: User,
+    editor: User,
+    *,
+    rating: str = "mostly-false",
+    evidence: int = 0,
+    **claim: Any,
+) -> Verdict:
+    """A corroborated claim with an approved verdict and ``evidence`` archived sources."""
     c = factories.ClaimFactory(state=ClaimState.CORROBORATED, **claim)
     verdict = Verdict(
         claim=c,
-        rating="mostly-false",
+        rating=rating,
         rationale="Only 14 were rebuilt.",
         proposed_by_id=proposer.id,
         claim_state=c.state,
@@ -32,80 +68,165 @@ def _verified(db: Session, proposer: User, editor: User, **claim: object) -> Ver
         reviewed_at=utcnow(),
     )
     db.add(verdict)
+    for n in range(evidence):
+        url = f"http://127.0.0.2:8000/article/{c.id}-{n}"
+        page = news_page(f"{c.id}-{n}")
+        warc = build_warc(fetched(page, url=url, final_url=url, redirects=[]))
+        source = Source(url=url, host="127.0.0.2", publisher=f"pub{n}.example")
+        db.add_all(
+            [
+                Evidence(claim=c, source=source, stance=Stance.SUPPORTS, quote="rebuilt"),
+                Capture(
+                    source=source,
+                    status=CaptureStatus.ARCHIVED,
+                    final_url=url,
+                    content_type="text/html",
+                    fetched_at=utcnow(),
+                    sha256=hashlib.sha256(page).hexdigest(),
+                    warc_key=blob_store().put(warc, suffix=".warc.gz"),
+                    title=f"Report {n}",
+                ),
+            ]
+        )
     db.flush()
     return verdict
 
 
-def test_claimreview_csv_jsonl(client: FlaskClient, db: Session, users: Users) -> None:
-    proposer, headers = users.make(Role.FACT_CHECKER)
-    editor, _ = users.make(Role.EDITOR)
-    verdict = _verified(
-        db,
-        proposer,
-        editor,
-        text="40 schools were rebuilt.",
-        speaker="Minister A",
-        appearance_url="https://example.org/speech",
-    )
-    stale = _verified(db, proposer, editor, text="Stale one.")
-    stale.stale = True
-    factories.ClaimFactory()  # unverified: never exported
-    db.flush()
+def _people(users: Users) -> tuple[User, User, dict[str, str], dict[str, str]]:
+    proposer, checker = users.make(Role.FACT_CHECKER, name="Pat Proposer")
+    editor, editor_headers = users.make(Role.EDITOR, name="Eve Editor")
+    return proposer, editor, checker, editor_headers
 
+
+def test_claimreview_says_who_said_it_where_and_validates(
+    app: Flask, client: FlaskClient, db: Session, users: Users
+) -> None:
+    proposer, editor, headers, _ = _people(users)
+    document = Document(
+        title="Budget speech",
+        text="...",
+        url="https://news.example/budget",
+        published_at=utcnow().date(),
+        publisher="news.example",
+        content_hash="a" * 64,
+    )
+    db.add(document)
+    with app.app_context():
+        verdict = _published(
+            db,
+            proposer,
+            editor,
+            text="40 schools were rebuilt.",
+            speaker="Ministry of Education",
+            speaker_kind=SpeakerKind.ORGANIZATION,
+            document=document,
+        )
     reviews = client.get("/api/v1/exports/claimreview", headers=headers)
     assert reviews.status_code == 200 and reviews.mimetype == "application/ld+json"
     [review] = reviews.json
-    assert (
-        review["@type"] == "ClaimReview" and review["claimReviewed"] == "40 schools were rebuilt."
-    )
-    assert review["reviewRating"] == {
-        "@type": "Rating",
-        "alternateName": "mostly-false",
-        "ratingValue": 2,
-        "bestRating": 5,
-        "worstRating": 1,
+    jsonschema.validate(review, SCHEMA)
+    slug = "40-schools-were-rebuilt"
+    assert review["url"] == f"http://127.0.0.1:5000/fact-checks/{verdict.claim_id}-{slug}"
+    assert review["author"] == {
+        "@type": "Organization",
+        "name": "claimdesk newsroom",
+        "url": "http://127.0.0.1:5000",
     }
-    assert review["itemReviewed"]["author"]["name"] == "Minister A"
-    assert review["itemReviewed"]["appearance"]["url"] == "https://example.org/speech"
+    assert review["reviewRating"]["alternateName"] == "Mostly false"
+    assert review["reviewRating"]["ratingValue"] == 2
+    item = review["itemReviewed"]
+    assert item["author"] == {"@type": "Organization", "name": "Ministry of Education"}
+    assert item["firstAppearance"]["url"] == "https://news.example/budget"
 
-    rows = list(
+    feed = client.get("/api/v1/exports/claimreview?format=feed", headers=headers).json
+    assert feed["@type"] == "DataFeed" and "dateModified" in feed
+    [element] = feed["dataFeedElement"]
+    assert element["item"][0]["claimReviewed"] == "40 schools were rebuilt."
+
+
+def test_csv_is_spreadsheet_safe_names_people_and_lists_evidence(
+    app: Flask, client: FlaskClient, db: Session, users: Users
+) -> None:
+    proposer, editor, headers, _ = _people(users)
+    with app.app_context():
+        verdict = _published(db, proposer, editor, text='=HYPERLINK("http://evil")', evidence=2)
+    claims = list(
+        csv.DictReader(io.StringIO(client.get("/api/v1/exports/claims.csv", headers=headers).text))
+    )
+    assert claims[0]["claim"].startswith("'=HYPERLINK")
+    assert claims[0]["proposed_by_email"] == proposer.email
+    assert claims[0]["approved_by_name"] == "Eve Editor"
+    evidence = list(
         csv.DictReader(
-            io.StringIO(
-                client.get("/api/v1/exports/claims.csv", headers=headers).get_data(as_text=True)
-            )
+            io.StringIO(client.get("/api/v1/exports/evidence.csv", headers=headers).text)
         )
     )
-    assert [r["claim_id"] for r in rows] == [str(verdict.claim_id)]
-    assert rows[0]["rating_value"] == "2"
-    lines = client.get("/api/v1/exports/claims.jsonl", headers=headers).get_data(as_text=True)
-    records = [json.loads(line) for line in lines.splitlines()]
-    assert [r["claim_id"] for r in records] == [verdict.claim_id]
-    assert records[0]["rating"] == "mostly-false"
+    assert [e["claim_id"] for e in evidence] == [str(verdict.claim_id)] * 2
+    assert {e["stance"] for e in evidence} == {"supports"}
+    assert all(e["archive_url"].endswith(f"/archive/{e['capture_id']}") for e in evidence)
+    bom = client.get("/api/v1/exports/claims.csv?bom=true", headers=headers).data
+    assert bom.startswith(b"\xef\xbb\xbf")
 
 
-def test_unverifiable_has_no_rating_value(client: FlaskClient, db: Session, users: Users) -> None:
-    proposer, headers = users.make(Role.FACT_CHECKER)
-    editor, _ = users.make(Role.EDITOR)
-    verdict = _verified(db, proposer, editor)
-    verdict.rating = "unverifiable"
-    db.flush()
-    [review] = client.get("/api/v1/exports/claimreview", headers=headers).json
-    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "unverifiable"}
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=schools", {"schools"}),
+        ("tag=health", {"hospital"}),
+        ("rating=true", {"hospital"}),
+        ("state=disputed", set()),
+        ("approved_from=2000-01-01", {"schools", "hospital"}),
+        ("approved_to=2000-01-01", set()),
+    ],
+)
+def test_filters_choose_the_set(
+    client: FlaskClient, db: Session, users: Users, query: str, expected: set[str]
+) -> None:
+    proposer, editor, headers, _ = _people(users)
+    _published(db, proposer, editor, text="40 schools were rebuilt.", tags=["education"])
+    _published(db, proposer, editor, rating="true", text="A hospital opened.", tags=["health"])
+    text = client.get(f"/api/v1/exports/claims.jsonl?{query}", headers=headers).text
+    assert {json.loads(line)["claim"].split()[1] for line in text.splitlines()} == expected
 
 
-def test_cli_package(live_app: Flask, tmp_path: Path) -> None:
-    with get_db(live_app).factory() as s:
+def test_the_evidence_package_streams_and_verifies(
+    app: Flask, client: FlaskClient, db: Session, users: Users, tmp_path: Path
+) -> None:
+    proposer, editor, checker, editor_headers = _people(users)
+    with app.app_context():
+        verdict = _published(db, proposer, editor, text="Packaged claim.", evidence=2)
+    assert_problem(client.get("/api/v1/exports/package", headers=checker), 403)
+    resp = client.get("/api/v1/exports/package", headers=editor_headers)
+    assert resp.status_code == 200 and resp.mimetype == "application/zip"
+    path = tmp_path / "package.zip"
+    path.write_bytes(resp.data)
+    report = verify_package(path)
+    assert report.ok, report.problems
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        assert "evidence.wacz" in zf.namelist()
+    assert (
+        manifest["audit_chain_heads"] == {}
+        or str(verdict.claim_id) in manifest["audit_chain_heads"]
+    )
+    db.expire_all()
+    run = db.scalars(select(ExportRun).where(ExportRun.format == "package")).one()
+    assert run.count == 1 and run.manifest_sha256
+
+
+def test_cli_package_then_verify(live_app: Flask, tmp_path: Path) -> None:
+    with live_app.app_context(), get_db(live_app).factory() as s:
         for f in factories.ALL:
             f._meta.sqlalchemy_session = s
         proposer, _ = Users(s).make(Role.FACT_CHECKER)
         editor, _ = Users(s).make(Role.EDITOR)
-        _verified(s, proposer, editor, text="Packaged claim.")
+        _published(s, proposer, editor, text="Packaged claim.", evidence=1)
         s.commit()
     out = tmp_path / "set.zip"
-    result = live_app.test_cli_runner().invoke(main, ["export", "package", "-o", str(out)])
+    runner = live_app.test_cli_runner()
+    result = runner.invoke(main, ["export", "package", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    with zipfile.ZipFile(out) as zf:
-        assert {"claimreview.json", "claims.csv", "claims.jsonl"} <= set(zf.namelist())
-        assert json.loads(zf.read("claimreview.json"))[0]["claimReviewed"] == "Packaged claim."
-    stdout = live_app.test_cli_runner().invoke(main, ["export", "jsonl"])
-    assert json.loads(stdout.output.splitlines()[0])["claim"] == "Packaged claim."
+    checked = runner.invoke(main, ["verify", str(out)])
+    assert checked.exit_code == 0 and checked.output.startswith("OK"), checked.output
+    jsonl = runner.invoke(main, ["export", "jsonl"])
+    assert json.loads(jsonl.stdout.splitlines()[0])["claim"] == "Packaged claim."

@@ -18,39 +18,9 @@ import pytest
 
 from app.archive.types import Exchange, FetchResult, Hop, RequisiteFailure, Requisites
 from app.archive.warc import WARC_VERSION, build_warc, iter_records
-from tests.support.pages import news_page
+from tests.support.pages import FINAL, fetched, news_page
 
 WARCIO = os.path.join(os.path.dirname(sys.executable), "warcio")
-FINAL = "http://127.0.0.2:8000/article/a?x=1"
-
-
-def fetched(
-    raw: bytes,
-    body: bytes | None = None,
-    headers: list[tuple[str, str]] | None = None,
-    **changes: Any,
-) -> FetchResult:
-    fields: dict[str, Any] = dict(
-        url="http://127.0.0.2:8000/start",
-        final_url=FINAL,
-        status=200,
-        reason="OK",
-        http_version="HTTP/1.1",
-        request_headers=[("User-Agent", "claimdesk-test"), ("Accept-Encoding", "gzip")],
-        response_headers=headers or [("Content-Type", "text/html; charset=utf-8")],
-        raw_body=raw,
-        body=raw if body is None else body,
-        content_type="text/html",
-        peer_ip="127.0.0.2",
-        started_at=datetime(2026, 11, 22, 12, 0, 0, 123456, tzinfo=UTC),
-        elapsed=0.25,
-        redirects=[
-            Hop("http://127.0.0.2:8000/start", 301, "/moved"),
-            Hop("http://127.0.0.2:8000/moved", 302, FINAL),
-        ],
-    )
-    fields.update(changes)
-    return FetchResult(**fields)
 
 
 def records(data: bytes) -> dict[str, tuple[Any, bytes]]:

@@ -34,7 +34,7 @@ from app.exports.records import (
     RatingScale,
 )
 from app.exports.wacz import write_wacz
-from tests.hostile_server import HOSTS, HostileServer
+from tests.support.hostile_server import HOSTS, HostileServer
 
 SCALE = RatingScale.from_setting(
     "true=5,mostly-true=4:Mostly accurate,mixed=3,mostly-false=2,false=1,unverifiable="

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Frame, Page, sync_playwright
 
 from tests.exports.conftest import ROOT, Captured, make_wacz
-from tests.hostile_server import QUOTE, HostileServer
+from tests.support.hostile_server import QUOTE, HostileServer
 
 RWP_VERSION = "2.5.3"
 

@@ -20,7 +20,6 @@ from app.archive.warc import build_warc
 from app.exports.records import CaptureBlob
 from app.exports.verify import verify_wacz
 from app.exports.wacz import WACZ_VERSION, WaczError, write_wacz
-from tests.archive_units.test_warc import fetched
 from tests.exports.conftest import (
     CREATED,
     Captured,
@@ -29,6 +28,7 @@ from tests.exports.conftest import (
     make_wacz,
     wacz_validate,
 )
+from tests.support.pages import fetched
 
 
 def test_real_captures_pass_wacz_validate(captured: list[Captured], tmp_path: Path) -> None:

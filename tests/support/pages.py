@@ -1,8 +1,15 @@
-"""Payloads built in code for the archive unit tests: a news page and a minimal PDF."""
+"""Payloads built in code for the archive unit tests: a news page, a minimal PDF, and a
+fetch result as the fetcher would return it (``fetched``)."""
 
 from __future__ import annotations
 
 import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from app.archive.types import FetchResult, Hop
+
+FINAL = "http://127.0.0.2:8000/article/a?x=1"
 
 ARTICLE_SENTENCES = [
     "The ministry said on Tuesday that 40 schools in the region were rebuilt after the floods.",
@@ -102,3 +109,32 @@ def minimal_pdf(lines: list[str], *, title: str | None = None, compress: bool = 
         trailer += b" /Info %d 0 R" % len(objects)
     out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref_at
     return bytes(out)
+
+
+def fetched(
+    raw: bytes,
+    body: bytes | None = None,
+    headers: list[tuple[str, str]] | None = None,
+    **changes: Any,
+) -> FetchResult:
+    fields: dict[str, Any] = dict(
+        url="http://127.0.0.2:8000/start",
+        final_url=FINAL,
+        status=200,
+        reason="OK",
+        http_version="HTTP/1.1",
+        request_headers=[("User-Agent", "claimdesk-test"), ("Accept-Encoding", "gzip")],
+        response_headers=headers or [("Content-Type", "text/html; charset=utf-8")],
+        raw_body=raw,
+        body=raw if body is None else body,
+        content_type="text/html",
+        peer_ip="127.0.0.2",
+        started_at=datetime(2026, 11, 22, 12, 0, 0, 123456, tzinfo=UTC),
+        elapsed=0.25,
+        redirects=[
+            Hop("http://127.0.0.2:8000/start", 301, "/moved"),
+            Hop("http://127.0.0.2:8000/moved", 302, FINAL),
+        ],
+    )
+    fields.update(changes)
+    return FetchResult(**fields)

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 
 from app.api.schemas.sources import CaptureOut, SourceBrief
 from app.ids import MAX_ID
-from app.models import ClaimClosure, ClaimState, Stance, VerdictStatus
+from app.models import ClaimClosure, ClaimState, SpeakerKind, Stance, VerdictStatus
 
 
 class ClaimCreate(BaseModel):
@@ -28,6 +28,9 @@ class ClaimCreate(BaseModel):
     text: str = Field(min_length=1, max_length=5000, description="The checkable statement.")
     document_id: int | None = Field(None, ge=1, le=MAX_ID, description="The article it comes from.")
     speaker: str | None = Field(None, max_length=300)
+    speaker_kind: SpeakerKind | None = Field(
+        None, description="person or organization (how ClaimReview types the claim's author)."
+    )
     appearance_url: HttpUrl | None = Field(None, description="Where the claim was made.")
     claim_date: date | None = None
     tags: list[str] = Field(default_factory=list, max_length=20)
@@ -83,6 +86,7 @@ class ClaimOut(BaseModel):
     span_start: int | None
     span_end: int | None
     speaker: str | None
+    speaker_kind: SpeakerKind | None
     claim_date: date | None
     appearance_url: str | None
     tags: list[str]
@@ -109,6 +113,7 @@ class ClaimEdit(BaseModel):
 
     text: str | None = Field(None, min_length=1, max_length=5000)
     speaker: str | None = Field(None, max_length=300)
+    speaker_kind: SpeakerKind | None = None
     tags: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
         None, max_length=20
     )
@@ -130,7 +135,8 @@ class ClaimEdit(BaseModel):
     def _something(self) -> ClaimEdit:
         if not self.model_fields_set:
             raise ValueError(
-                "send at least one of: text, speaker, tags, claim_date, appearance_url"
+                "send at least one of: text, speaker, speaker_kind, tags, claim_date, "
+                "appearance_url"
             )
         if "tags" in self.model_fields_set and self.tags is None:
             raise ValueError("tags: send [] to remove every tag")
