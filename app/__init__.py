@@ -56,11 +56,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from app.api import init_api
     from app.health import bp as health_bp
+    from app.public import bp as public_bp
     from app.replay import bp as replay_bp
     from app.web import init_web
 
     app.register_blueprint(health_bp)
     app.register_blueprint(replay_bp)
+    app.register_blueprint(public_bp)
     init_web(app)  # first: it installs CSRF protection, which the API exempts itself from
     init_api(app)
     return app

@@ -4,12 +4,10 @@ spreadsheet-safe CSV of claims and evidence, filters, and the evidence package (
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
@@ -18,78 +16,22 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.archive.storage import blob_store
-from app.archive.warc import build_warc
 from app.cli import main
 from app.db import get_db, utcnow
 from app.exports.verify import verify_package
 from app.models import (
-    Capture,
-    CaptureStatus,
-    ClaimState,
     Document,
-    Evidence,
     ExportRun,
     Role,
-    Source,
     SpeakerKind,
-    Stance,
     User,
-    Verdict,
-    VerdictStatus,
 )
 from tests import factories
 from tests.conftest import Users
-from tests.support.pages import fetched, news_page
+from tests.support.published import published
 from tests.test_auth import assert_problem
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "exports/claimreview.schema.json").read_text())
-
-
-def _published(
-    db: Session,
-    proposer: User,
-    editor: User,
-    *,
-    rating: str = "mostly-false",
-    evidence: int = 0,
-    **claim: Any,
-) -> Verdict:
-    """A corroborated claim with an approved verdict and ``evidence`` archived sources."""
-    c = factories.ClaimFactory(state=ClaimState.CORROBORATED, **claim)
-    verdict = Verdict(
-        claim=c,
-        rating=rating,
-        rationale="Only 14 were rebuilt.",
-        proposed_by_id=proposer.id,
-        claim_state=c.state,
-        status=VerdictStatus.APPROVED,
-        reviewed_by_id=editor.id,
-        reviewed_at=utcnow(),
-    )
-    db.add(verdict)
-    for n in range(evidence):
-        url = f"http://127.0.0.2:8000/article/{c.id}-{n}"
-        page = news_page(f"{c.id}-{n}")
-        warc = build_warc(fetched(page, url=url, final_url=url, redirects=[]))
-        source = Source(url=url, host="127.0.0.2", publisher=f"pub{n}.example")
-        db.add_all(
-            [
-                Evidence(claim=c, source=source, stance=Stance.SUPPORTS, quote="rebuilt"),
-                Capture(
-                    source=source,
-                    status=CaptureStatus.ARCHIVED,
-                    final_url=url,
-                    content_type="text/html",
-                    fetched_at=utcnow(),
-                    sha256=hashlib.sha256(page).hexdigest(),
-                    warc_key=blob_store().put(warc, suffix=".warc.gz"),
-                    title=f"Report {n}",
-                ),
-            ]
-        )
-    db.flush()
-    return verdict
 
 
 def _people(users: Users) -> tuple[User, User, dict[str, str], dict[str, str]]:
@@ -112,7 +54,7 @@ def test_claimreview_says_who_said_it_where_and_validates(
     )
     db.add(document)
     with app.app_context():
-        verdict = _published(
+        verdict = published(
             db,
             proposer,
             editor,
@@ -149,7 +91,7 @@ def test_csv_is_spreadsheet_safe_names_people_and_lists_evidence(
 ) -> None:
     proposer, editor, headers, _ = _people(users)
     with app.app_context():
-        verdict = _published(db, proposer, editor, text='=HYPERLINK("http://evil")', evidence=2)
+        verdict = published(db, proposer, editor, text='=HYPERLINK("http://evil")', evidence=2)
     claims = list(
         csv.DictReader(io.StringIO(client.get("/api/v1/exports/claims.csv", headers=headers).text))
     )
@@ -183,8 +125,8 @@ def test_filters_choose_the_set(
     client: FlaskClient, db: Session, users: Users, query: str, expected: set[str]
 ) -> None:
     proposer, editor, headers, _ = _people(users)
-    _published(db, proposer, editor, text="40 schools were rebuilt.", tags=["education"])
-    _published(db, proposer, editor, rating="true", text="A hospital opened.", tags=["health"])
+    published(db, proposer, editor, text="40 schools were rebuilt.", tags=["education"])
+    published(db, proposer, editor, rating="true", text="A hospital opened.", tags=["health"])
     text = client.get(f"/api/v1/exports/claims.jsonl?{query}", headers=headers).text
     assert {json.loads(line)["claim"].split()[1] for line in text.splitlines()} == expected
 
@@ -194,7 +136,7 @@ def test_the_evidence_package_streams_and_verifies(
 ) -> None:
     proposer, editor, checker, editor_headers = _people(users)
     with app.app_context():
-        verdict = _published(db, proposer, editor, text="Packaged claim.", evidence=2)
+        verdict = published(db, proposer, editor, text="Packaged claim.", evidence=2)
     assert_problem(client.get("/api/v1/exports/package", headers=checker), 403)
     resp = client.get("/api/v1/exports/package", headers=editor_headers)
     assert resp.status_code == 200 and resp.mimetype == "application/zip"
@@ -220,7 +162,7 @@ def test_cli_package_then_verify(live_app: Flask, tmp_path: Path) -> None:
             f._meta.sqlalchemy_session = s
         proposer, _ = Users(s).make(Role.FACT_CHECKER)
         editor, _ = Users(s).make(Role.EDITOR)
-        _published(s, proposer, editor, text="Packaged claim.", evidence=1)
+        published(s, proposer, editor, text="Packaged claim.", evidence=1)
         s.commit()
     out = tmp_path / "set.zip"
     runner = live_app.test_cli_runner()
