@@ -62,7 +62,8 @@ def test_a_correction_waits_for_a_second_editor(desk: Desk, users: Users) -> Non
         ("mostly-true", "approved"),
     ]
     row = _exported(desk, checker)[claim["id"]]
-    assert row["rating"] == "mostly-true" and row["correction"] == "We erred."
+    assert row["rating"] == "mostly-true"
+    assert [c["note"] for c in row["corrections"]] == ["We erred."]
     kinds = [e["kind"] for e in desk.get(claim["id"], checker)["events"]]
     assert kinds[-2:] == ["correction_proposed", "verdict_corrected"]
 
@@ -286,9 +287,13 @@ def test_exports_are_recorded_as_runs_not_as_claim_events(desk: Desk, users: Use
         assert desk.client.get(f"/api/v1/exports/{path}", headers=checker).status_code == 200
     assert desk.db.scalar(select(func.count()).select_from(Event)) == before
     runs = desk.db.scalars(select(ExportRun).order_by(ExportRun.id)).all()
-    assert [(r.format, r.count) for r in runs] == [("jsonl", 1), ("csv", 1), ("claimreview", 1)]
+    assert [(r.format, r.count) for r in runs] == [
+        ("claims.jsonl", 1),
+        ("claims.csv", 1),
+        ("claimreview", 1),
+    ]
     detail = desk.get(claim["id"], checker)
-    assert [r["format"] for r in detail["exports"]] == ["claimreview", "csv", "jsonl"]
+    assert [r["format"] for r in detail["exports"]] == ["claimreview", "claims.csv", "claims.jsonl"]
     head = detail["events"][-1]["hash"]
     assert all(c.chain_head == head for r in runs for c in r.claims)
 
