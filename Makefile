@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint test-scale install clean
+.PHONY: run demo test lint test-scale install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,11 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/claimdesk db upgrade
+	$(BIN)/claimdesk run
+
+# A working desk in one command: demo people, an article, archived sources; then run it.
+demo: $(STAMP)
+	$(BIN)/claimdesk demo
 	$(BIN)/claimdesk run
 
 test: $(STAMP)

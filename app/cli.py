@@ -317,5 +317,42 @@ def _terminate_all(procs: dict[str, subprocess.Popen[Any]], grace: float = 8.0) 
             proc.wait()
 
 
+# --- demo -----------------------------------------------------------------------------------
+
+
+@main.command()
+def demo() -> None:
+    """Fill the desk with demo people, an article, claims and archived sources.
+
+    Migrates first; run it on an empty desk (or again, to get new passwords), then
+    `claimdesk run` and sign in with one of the printed accounts.
+    """
+    from app.demo.content import SOURCES
+    from app.demo.desk import build_demo
+    from app.demo.server import HOSTS, serving
+    from app.migrate import upgrade
+
+    click.echo("claimdesk demo: migrating the database…")
+    upgrade(settings().DATABASE_URL)
+    pages = {page.path: page.html() for page in SOURCES.values()}
+    config = settings()
+    allowed = config.FETCH_ALLOWED_HOSTS
+    # The demo's sources live on this machine; the fetcher refuses loopback addresses unless
+    # allowed, so the two demo hosts are allowed for this command only.
+    config.FETCH_ALLOWED_HOSTS = ",".join(h for h in (allowed, *HOSTS) if h)
+    try:
+        with serving(pages) as port:
+            click.echo(f"serving the demo sources on http://127.0.0.1:{port}/ while archiving…")
+            desk = build_demo(session(), port, lambda line: click.echo(f"  {line}"))
+    finally:
+        config.FETCH_ALLOWED_HOSTS = allowed
+    click.echo("")
+    click.echo("Demo desk ready. Sign in with one of these (passwords are new on every run):")
+    for person in desk.people:
+        click.echo(f"  {person.role.value:<12}  {person.email:<24}  {person.password}")
+    click.echo("")
+    click.echo(f"Then: claimdesk run   and open {settings().PUBLIC_URL}/")
+
+
 if __name__ == "__main__":
     main()

@@ -14,6 +14,7 @@ from app.models.enums import (
 from app.models.events import Event
 from app.models.evidence import Evidence
 from app.models.idempotency import IdempotencyRecord
+from app.models.notes import Note
 from app.models.outbox import OutboxMessage
 from app.models.sources import Capture, Source
 from app.models.users import ApiToken, User
@@ -30,6 +31,7 @@ __all__ = [
     "Event",
     "Evidence",
     "IdempotencyRecord",
+    "Note",
     "OutboxMessage",
     "Role",
     "Source",
