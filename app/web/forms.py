@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from app.models import Stance
@@ -48,7 +49,7 @@ class EvidenceForm(FlaskForm):
     url = URLField("Source URL", validators=[DataRequired(), Length(max=MAX_URL)])
     stance = SelectField(
         "Stance",
-        choices=[(s.value, s.value) for s in Stance],
+        choices=[SelectChoice(s.value) for s in Stance],
         default=Stance.SUPPORTS.value,
         validators=[InputRequired()],
     )
@@ -108,3 +109,8 @@ def split_tags(raw: str | None) -> list[str]:
         if tag:
             seen.setdefault(tag[:100], None)
     return list(seen)
+
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

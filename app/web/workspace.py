@@ -26,6 +26,7 @@ from app.web.forms import (
     NoteForm,
     RejectForm,
     VerdictForm,
+    options,
 )
 from app.web.highlight import Piece, pieces, window
 from app.workflow.capture_reasons import describe
@@ -148,14 +149,15 @@ def build(claim: Claim, user: User, **overrides: Any) -> Workspace:
         "note": NoteForm(formdata=None),
     }
     ratings = list(scale())
-    forms["verdict"].rating.choices = [(r, r) for r in ratings]
+    forms["verdict"].rating.choices = options([(r, r) for r in ratings])
     if is_editor:
         assign = AssignForm(
             formdata=None, version=claim.version, user_id=str(claim.assignee_id or "")
         )
-        assign.user_id.choices = [("", "nobody (back to the queue)")] + [
-            (str(u.id), u.name or u.email) for u in assignable(s)
-        ]
+        assign.user_id.choices = options(
+            [("", "nobody (back to the queue)")]
+            + [(str(u.id), u.name or u.email) for u in assignable(s)]
+        )
         forms["assign"] = assign
     forms.update(overrides.pop("forms", {}))
     return Workspace(

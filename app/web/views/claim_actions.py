@@ -29,6 +29,7 @@ from app.web.forms import (
     NoteForm,
     RejectForm,
     VerdictForm,
+    options,
     split_tags,
 )
 from app.web.pages import form_version, is_htmx, render, see_other
@@ -119,7 +120,7 @@ def add_evidence(claim_id: int) -> ResponseReturnValue:
 def propose_verdict(claim_id: int) -> ResponseReturnValue:
     claim = load(session(), Claim, claim_id)
     form = VerdictForm()
-    form.rating.choices = [(r, r) for r in verdicts.scale()]
+    form.rating.choices = options([(r, r) for r in verdicts.scale()])
     if not form.validate_on_submit():
         return _refused(claim, "verdict", _first_error(form), 422, forms={"verdict": form})
     user = current_user()

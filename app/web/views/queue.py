@@ -20,7 +20,7 @@ from app.exports.service import FORMATS
 from app.exports.service import render as render_export
 from app.models import Claim, ClaimState, Document, Role, User
 from app.web import bp
-from app.web.forms import BulkForm, PlainForm, split_tags
+from app.web.forms import BulkForm, PlainForm, options, split_tags
 from app.web.pages import render, see_other
 from app.workflow import queue
 from app.workflow.directory import assignable
@@ -65,10 +65,13 @@ def _query(shown: dict[str, str]) -> dict[str, Any]:
 
 def _bulk_form() -> BulkForm:
     form = BulkForm(prefix="bulk")
-    form.assignee.choices = [("", "nobody (unassign)")] + [
-        (str(u.id), u.name or u.email) for u in assignable(session())
-    ]
-    form.export_format.choices = [(f, EXPORT_NAMES[f]) for f in TEXT_EXPORTS if f in FORMATS]
+    form.assignee.choices = options(
+        [("", "nobody (unassign)")]
+        + [(str(u.id), u.name or u.email) for u in assignable(session())]
+    )
+    form.export_format.choices = options(
+        [(f, EXPORT_NAMES[f]) for f in TEXT_EXPORTS if f in FORMATS]
+    )
     return form
 
 
