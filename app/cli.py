@@ -338,14 +338,18 @@ def demo() -> None:
     config = settings()
     allowed = config.FETCH_ALLOWED_HOSTS
     # The demo's sources live on this machine; the fetcher refuses loopback addresses unless
-    # allowed, so the two demo hosts are allowed for this command only.
+    # allowed, so the two demo hosts are allowed for this command only, and it archives them
+    # itself: the tasks stay in the outbox instead of reaching a worker that may be running
+    # without those hosts allowed (``build_demo`` drops them once the captures are done).
     config.FETCH_ALLOWED_HOSTS = ",".join(h for h in (allowed, *HOSTS) if h)
+    current_app.config["OUTBOX_SEND_ON_COMMIT"] = False
     try:
         with serving(pages) as port:
             click.echo(f"serving the demo sources on http://127.0.0.1:{port}/ while archiving…")
             desk = build_demo(session(), port, lambda line: click.echo(f"  {line}"))
     finally:
         config.FETCH_ALLOWED_HOSTS = allowed
+        current_app.config["OUTBOX_SEND_ON_COMMIT"] = True
     click.echo("")
     click.echo("Demo desk ready. Sign in with one of these (passwords are new on every run):")
     for person in desk.people:

@@ -31,7 +31,8 @@ from app.demo.content import (
     SOURCES,
 )
 from app.demo.server import HOSTS
-from app.models import CaptureStatus, Claim, Role, Stance, User
+from app.models import CaptureStatus, Claim, OutboxMessage, Role, Stance, User
+from app.outbox import CAPTURE_TASK
 from app.workflow import verdicts
 from app.workflow.archiving import run_capture
 from app.workflow.citing import cite
@@ -79,6 +80,15 @@ def _people(session: Session) -> tuple[list[DemoPerson], dict[str, User]]:
         users[email] = user
     session.flush()
     return out, users
+
+
+def _drop_capture_tasks(session: Session, capture_ids: list[int]) -> None:
+    """The demo archived these captures itself: their queued tasks have nothing left to do."""
+    done = set(capture_ids)
+    for message in session.scalars(select(OutboxMessage).where(OutboxMessage.task == CAPTURE_TASK)):
+        if message.args and message.args[0] in done:
+            session.delete(message)
+    session.commit()
 
 
 def _claim_with(claims: list[Claim], words: str) -> Claim | None:
@@ -138,6 +148,7 @@ def build_demo(session: Session, port: int, say: Callable[[str], None]) -> DemoD
     for capture_id in pending:
         outcome = run_capture(session, capture_id)
         outcomes[outcome.status] = outcomes.get(outcome.status, 0) + 1
+    _drop_capture_tasks(session, pending)
     say(f"sources archived over HTTP: {outcomes or 'none new'}")
 
     schools = _claim_with(claims, "40 schools")

@@ -40,7 +40,7 @@ class IngestForm(FlaskForm):
     published_at = DateField("Published on", validators=[Optional()])
     text = TextAreaField("Text", validators=[Optional()])
     file = FileField(
-        "Or upload a text file",
+        "Or upload a file (.txt)",
         validators=[FileAllowed(["txt", "text", "md"], "Upload a plain text file (.txt).")],
     )
 

@@ -131,6 +131,13 @@ class Page(HTMLParser):
                 missing.append(f"<button {e.attrs}>")
         return missing
 
+    def duplicate_ids(self) -> list[str]:
+        seen: dict[str, int] = {}
+        for e in self.elements:
+            if e.get("id"):
+                seen[e.get("id")] = seen.get(e.get("id"), 0) + 1
+        return sorted(i for i, n in seen.items() if n > 1)
+
     def post_forms_without_csrf(self) -> list[str]:
         return [f.action for f in self.forms if f.method == "post" and "csrf_token" not in f.fields]
 

@@ -53,6 +53,7 @@ def test_every_page_is_labelled_protected_and_free_of_inline_code(
         assert "script-src 'self'" in CSP and "'unsafe-inline'" not in CSP
         page = Page(resp.text)
         assert page.unlabelled() == [], path
+        assert page.duplicate_ids() == [], path
         assert page.post_forms_without_csrf() == [], path
         assert page.inline_scripts == 0 and page.style_elements == 0, path
         assert page.style_attributes() == [], path
