@@ -97,10 +97,6 @@ class BulkForm(FlaskForm):
     export_format = SelectField("Format", validators=[Optional()])
 
 
-class PlainForm(FlaskForm):
-    """A button that only needs its CSRF token (take next, retry)."""
-
-
 def split_tags(raw: str | None) -> list[str]:
     """``"health, Budget ,health"`` -> ``["health", "Budget"]``: comma-separated, deduplicated."""
     seen: dict[str, None] = {}

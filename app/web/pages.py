@@ -4,7 +4,6 @@ Public interface::
 
     is_htmx() -> bool                      the request came from htmx (not a history restore)
     render(template, *, fragment=None, status=200, **context) -> Response
-    refusal(exc) -> tuple[str, int]        a domain error's sentence and its HTTP status
     form_version() -> int | None           the claim version a form was rendered with
     see_other(endpoint, **values) -> Response    303 after a successful POST
 """
@@ -16,7 +15,7 @@ from typing import Any
 from flask import Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.errors import DomainError, Invalid, status_of
+from app.errors import Invalid
 
 
 def is_htmx() -> bool:
@@ -34,10 +33,6 @@ def render(
     resp = make_response(render_template(chosen, **context), status)
     resp.vary.add("HX-Request")  # caches must not hand a fragment to a full-page load
     return resp
-
-
-def refusal(exc: DomainError) -> tuple[str, int]:
-    return exc.detail, status_of(exc)
 
 
 def form_version() -> int | None:

@@ -13,7 +13,6 @@ from app.errors import DomainError, Invalid
 from app.models import Capture, Role
 from app.web import bp
 from app.web.charts import Chart, bars
-from app.web.forms import PlainForm
 from app.web.pages import render, see_other
 from app.workflow.archive_health import ARCHIVED, WINDOWS, HealthReport, health_report
 from app.workflow.capture_reasons import describe
@@ -55,7 +54,6 @@ def archive_health() -> ResponseReturnValue:
         report=report,
         windows=list(WINDOWS),
         describe=describe,
-        retry_form=PlainForm(formdata=None),
         outcome_chart=outcomes,
         publisher_chart=publishers,
     )

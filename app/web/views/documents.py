@@ -14,7 +14,7 @@ from app.db import session
 from app.errors import DomainError, Invalid, status_of
 from app.models import Claim, Document, Role
 from app.web import bp
-from app.web.forms import IngestForm, PlainForm
+from app.web.forms import IngestForm
 from app.web.highlight import pieces
 from app.web.pages import render, see_other
 from app.workflow.document_view import document_view
@@ -102,7 +102,6 @@ def _document_page(document: Document, status: int = 200, error: str | None = No
         status=status,
         view=view,
         article=pieces(document.text, spans),
-        form=PlainForm(formdata=None),
         error=error,
     )
 

@@ -20,13 +20,14 @@ from app.exports.service import FORMATS
 from app.exports.service import render as render_export
 from app.models import Claim, ClaimState, Document, Role, User
 from app.web import bp
-from app.web.forms import BulkForm, PlainForm, options, split_tags
+from app.web.forms import BulkForm, options, split_tags
 from app.web.pages import render, see_other
 from app.workflow import queue
 from app.workflow.directory import assignable
 from app.workflow.editing import edit_claim
 from app.workflow.listing import VERDICT_FILTERS, QueueFilters, queue_page
 from app.workflow.lookup import MAX_ID
+from config import settings
 
 PAGE_SIZE = 50
 TEXT_EXPORTS = ("claimreview", "csv", "jsonl")  # the formats a selection can be exported in
@@ -101,7 +102,6 @@ def _queue_page(message: str | None = None, status: int = 200) -> Response:
         states=list(ClaimState),
         verdict_filters=VERDICT_FILTERS,
         documents=documents,
-        take_form=PlainForm(),
         bulk=_bulk_form(),
         message=message,
     )
@@ -130,14 +130,9 @@ def take_next() -> ResponseReturnValue:
         s.rollback()
         return _queue_page("The queue is empty: every open claim is taken or has a verdict.")
     s.commit()
-    flash(f"Claim {claim.id} is yours for the next {_lease_minutes()} minutes.", "success")
+    minutes = settings().LEASE_MINUTES
+    flash(f"Claim {claim.id} is yours for the next {minutes} minutes.", "success")
     return see_other("web.claim", claim_id=claim.id)
-
-
-def _lease_minutes() -> int:
-    from config import settings
-
-    return settings().LEASE_MINUTES
 
 
 def _selected() -> list[int]:

@@ -140,4 +140,7 @@ def test_keyboard_shortcuts(admin_page: Page, live_desk: LiveDesk) -> None:
     page.keyboard.press("n")  # take the next claim
     page.wait_for_url(re.compile(re.escape(str(first_free)) + "$"))
     expect(page.get_by_text("You hold this claim")).to_be_visible()
+    page.keyboard.press("n")  # from the claim, straight to the one after
+    page.wait_for_url(lambda url: "/claims/" in url and not url.endswith(str(first_free)))
+    expect(page.get_by_text("You hold this claim")).to_be_visible()
     assert watch.problems == []
