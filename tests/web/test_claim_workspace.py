@@ -88,6 +88,7 @@ def test_live_fragment_polls_while_a_capture_is_pending_then_stops(
     assert final.ids["verdict-panel"].get("hx-swap-oob") == "true"
     assert "Propose verdict" in final.buttons()
     assert final.ids["claim-history"].get("hx-swap-oob") == "true"
+    assert final.ids["state-announce"].text == "The claim is now corroborated."
     assert any("Archived copy of alpha.example" in text for text, _ in final.links())
 
 

@@ -35,6 +35,7 @@ def live_fragment(ws: Workspace, *, seen: str | None, status: int = 200, **extra
         status=status,
         ws=ws,
         refresh_verdict=seen != ws.claim.state.value,
+        state_moved=seen is not None and seen != ws.claim.state.value,
         **extra,
     )
 

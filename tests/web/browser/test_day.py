@@ -77,6 +77,14 @@ def test_a_day_at_the_desk(live_desk: LiveDesk, chromium: Browser, web: HostileS
     _labelled(watch, "claim")
 
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads or navigates
+    # A refusal comes back beside the form (htmx swaps the 422 in), with what was typed.
+    page.get_by_label("Source URL").fill("ftp://files.example.org/report.pdf")
+    page.get_by_role("button", name="Add evidence").click()
+    expect(page.locator("#evidence-form .error")).to_contain_text("url")
+    expect(page.get_by_label("Source URL")).to_have_value("ftp://files.example.org/report.pdf")
+    refused = [p for p in watch.problems if "status of 422" in p]
+    assert len(refused) == 1  # the browser logs the refused request; nothing else went wrong
+    watch.problems.remove(refused[0])
     page.get_by_label("Source URL").fill(web.url("/article/day-one", host="127.0.0.2"))
     page.get_by_label("Stance").select_option("supports")
     page.get_by_label("Quote").fill(QUOTE)
@@ -91,6 +99,7 @@ def test_a_day_at_the_desk(live_desk: LiveDesk, chromium: Browser, web: HostileS
     # The worker archives both; the page follows by itself.
     expect(page.get_by_test_id("claim-state")).to_have_text("corroborated", timeout=60_000)
     assert page.evaluate("window.__sameDocument") is True, "the page was reloaded"
+    expect(page.locator("#state-announce")).to_have_text("The claim is now corroborated.")
     expect(page.get_by_test_id("capture-status").filter(has_text="archived")).to_have_count(2)
     expect(page.locator("#claim-live")).not_to_have_attribute("hx-trigger", "every 1s")
     expect(page.get_by_text("found in the archived text")).to_be_visible()
