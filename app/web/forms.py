@@ -92,9 +92,19 @@ class NoteForm(FlaskForm):
 class BulkForm(FlaskForm):
     """The queue's selection: which claims, and one of assign / tag / export."""
 
-    assignee = SelectField("Assignee", validators=[Optional()])
+    # The views check these against the desk's users and formats themselves.
+    assignee = SelectField("Assignee", validators=[Optional()], validate_choice=False)
     tag = StringField("Tag", validators=[Optional(), Length(max=100)])
-    export_format = SelectField("Format", validators=[Optional()])
+    export_format = SelectField("Format", validators=[Optional()], validate_choice=False)
+
+
+def first_error(form: FlaskForm) -> str:
+    """The first problem of a form that did not validate, named by its field's label."""
+    for name, messages in form.errors.items():
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None and hasattr(field, "label") else name
+        return f"{label}: {messages[0]}"
+    return "The form is not complete."
 
 
 def split_tags(raw: str | None) -> list[str]:

@@ -387,3 +387,30 @@ def test_state_reasons_and_failure_in_plain_words(browser: Browser, facts: Facts
     assert "sourced: 1 usable evidence item" in page.html
     assert "the page does not exist (404)" in page.html
     assert "does not count yet: the source has not been archived yet" in page.html
+
+
+def test_editor_assigns_from_the_workspace(browser: Browser, facts: Facts, db: Session) -> None:
+    checker, _ = browser.users.make(Role.FACT_CHECKER)
+    browser.sign_in(Role.EDITOR)
+    claim = facts.claim()
+    page = browser.page(f"/claims/{claim.id}")
+    select = page.find("select", name="user_id")[0]
+    assert page.label_text(select.get("id")) == "Assign to"
+    bad = browser.post(
+        f"/claims/{claim.id}/assign", {"user_id": "999999", "version": str(claim.version)}
+    )
+    assert bad.status_code == 422 and "Choose a person" in bad.text
+    assert f'value="{checker.id}"' in bad.text  # the list is still there to choose from
+    ok = browser.post(
+        f"/claims/{claim.id}/assign", {"user_id": str(checker.id), "version": str(claim.version)}
+    )
+    assert ok.status_code == 303
+    db.expire_all()
+    assert db.get(Claim, claim.id).assignee_id == checker.id  # type: ignore[union-attr]
+
+
+def test_fact_checkers_cannot_assign(browser: Browser, facts: Facts) -> None:
+    browser.sign_in(Role.FACT_CHECKER)
+    claim = facts.claim()
+    assert browser.page(f"/claims/{claim.id}").find("select", name="user_id") == []
+    assert browser.post(f"/claims/{claim.id}/assign", {"user_id": ""}).status_code == 403

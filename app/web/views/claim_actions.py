@@ -14,21 +14,20 @@ from typing import Any
 
 from flask import Response, flash, request
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 
 from app.auth.policy import current_user, has_role, require_role
 from app.db import session
-from app.errors import DomainError, Invalid, Stale, status_of
+from app.errors import DomainError, Stale, status_of
 from app.models import Claim, Role, Stance, User
 from app.web import bp
 from app.web.forms import (
     ApproveForm,
-    AssignForm,
     EditForm,
     EvidenceForm,
     NoteForm,
     RejectForm,
     VerdictForm,
+    first_error,
     options,
     split_tags,
 )
@@ -42,13 +41,6 @@ from app.workflow.claims import guarded_write
 from app.workflow.editing import check_version, edit_claim
 from app.workflow.lookup import load
 from app.workflow.notes import add_note
-
-
-def _first_error(form: FlaskForm) -> str:
-    for name, messages in form.errors.items():
-        label = getattr(getattr(form, name, None), "label", None)
-        return f"{label.text if label else name}: {messages[0]}"
-    return "The form is not complete."
 
 
 def _refused(claim: Claim, section: str, message: str, status: int, **extra: Any) -> Response:
@@ -78,7 +70,7 @@ def add_evidence(claim_id: int) -> ResponseReturnValue:
     form = EvidenceForm()
     message, status = None, 200
     if not form.validate_on_submit():
-        message, status = _first_error(form), 422
+        message, status = first_error(form), 422
     else:
         quote = (form.quote.data or "").strip() or None
         try:
@@ -122,7 +114,7 @@ def propose_verdict(claim_id: int) -> ResponseReturnValue:
     form = VerdictForm()
     form.rating.choices = options([(r, r) for r in verdicts.scale()])
     if not form.validate_on_submit():
-        return _refused(claim, "verdict", _first_error(form), 422, forms={"verdict": form})
+        return _refused(claim, "verdict", first_error(form), 422, forms={"verdict": form})
     user = current_user()
     try:
         check_version(claim, form_version())
@@ -161,7 +153,7 @@ def _review(claim_id: int, decide: str) -> ResponseReturnValue:
         return _refused(claim, decide, message, status, forms={decide: form})
 
     if not form.validate_on_submit():
-        return refuse(_first_error(form), 422)
+        return refuse(first_error(form), 422)
     note = (form.note.data or "").strip() or None
     try:
         check_version(claim, form_version())
@@ -204,7 +196,7 @@ def edit(claim_id: int) -> ResponseReturnValue:
     claim = load(session(), Claim, claim_id)
     form = EditForm()
     if not form.validate_on_submit():
-        return _refused(claim, "edit", _first_error(form), 422, forms={"edit": form})
+        return _refused(claim, "edit", first_error(form), 422, forms={"edit": form})
     user = current_user()
     changes = {
         "text": form.text.data.strip(),
@@ -274,7 +266,6 @@ def release_lease(claim_id: int) -> ResponseReturnValue:
 @require_role(Role.EDITOR)
 def assign(claim_id: int) -> ResponseReturnValue:
     claim = load(session(), Claim, claim_id)
-    form = AssignForm()
     raw = request.form.get("user_id", "")
     assignee = None
     if raw:
@@ -286,7 +277,7 @@ def assign(claim_id: int) -> ResponseReturnValue:
         check_version(claim, form_version())
         _write(claim, lambda: queue.assign(session(), claim, editor, assignee))
     except DomainError as exc:
-        return _refused(claim, "lease", exc.detail, status_of(exc), forms={"assign": form})
+        return _refused(claim, "lease", exc.detail, status_of(exc))
     who = (assignee.name or assignee.email) if assignee else "nobody"
     flash(f"Claim {claim.id} assigned to {who}.", "success")
     return see_other("web.claim", claim_id=claim.id)
@@ -302,7 +293,7 @@ def add_claim_note(claim_id: int) -> ResponseReturnValue:
     form = NoteForm()
     message, status = None, 200
     if not form.validate_on_submit():
-        message, status = _first_error(form), 422
+        message, status = first_error(form), 422
     else:
         try:
             _write(
@@ -310,7 +301,7 @@ def add_claim_note(claim_id: int) -> ResponseReturnValue:
                 lambda: add_note(session(), claim, current_user(), form.body.data),
                 versioned=False,
             )
-        except Invalid as exc:
+        except DomainError as exc:
             message, status = exc.detail, status_of(exc)
     if is_htmx():
         if message is not None:

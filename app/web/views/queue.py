@@ -20,7 +20,7 @@ from app.exports.service import FORMATS
 from app.exports.service import render as render_export
 from app.models import Claim, ClaimState, Document, Role, User
 from app.web import bp
-from app.web.forms import BulkForm, options, split_tags
+from app.web.forms import BulkForm, first_error, options, split_tags
 from app.web.pages import render, see_other
 from app.workflow import queue
 from app.workflow.directory import assignable
@@ -148,7 +148,7 @@ def _selected() -> list[int]:
 def bulk() -> ResponseReturnValue:
     form = _bulk_form()
     if not form.validate_on_submit():
-        return _queue_page("The form had expired; select the claims again.", 400)
+        return _queue_page(first_error(form), 422)
     ids = _selected()
     action = request.form.get("action", "")
     if not ids:
