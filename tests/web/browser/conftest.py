@@ -108,7 +108,7 @@ def _ready(url: str) -> bool:
 
 @pytest.fixture(scope="module")
 def live_desk(
-    db_url: str, broker: str, tmp_path_factory: pytest.TempPathFactory, hostile_server: Any
+    db_url: str, broker: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveDesk]:
     tmp = tmp_path_factory.mktemp("desk")
     port = free_port()
