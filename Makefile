@@ -19,7 +19,7 @@ WACZ_STAMP := $(WACZ_VENV)/.installed
 RWP_VERSION := 2.5.3
 RWP_DIR     := .cache/replaywebpage-$(RWP_VERSION)
 
-.PHONY: run test lint test-scale install pywb clean wacz-validator replaywebpage
+.PHONY: run demo test lint test-scale install pywb clean wacz-validator replaywebpage
 
 # pip prints a line per package (and a progress bar on a terminal): the first install takes
 # a few minutes and should never look stuck.
@@ -62,6 +62,11 @@ run: $(STAMP)
 	@echo "==> migrating the database"
 	$(BIN)/claimdesk db upgrade
 	@echo "==> starting web, worker and beat"
+	$(BIN)/claimdesk run
+
+# A working desk in one command: demo people, an article, archived sources; then run it.
+demo: $(STAMP)
+	$(BIN)/claimdesk demo
 	$(BIN)/claimdesk run
 
 test: $(STAMP) $(PYWB_STAMP) $(WACZ_STAMP) $(RWP_DIR)/sw.js

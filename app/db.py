@@ -83,19 +83,35 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn: Any) -> None:
         # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
-        # instead of failing with "database is locked" when a read upgrades to a write.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # instead of failing with "database is locked" when a read upgrades to a write. A
+        # reader (``Database.reader``) takes no lock: in WAL mode it never blocks a writer,
+        # however long it streams.
+        reading = conn.get_execution_options().get(READ_ONLY)
+        conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
 
+READ_ONLY = "claimdesk_read_only"
+
+
 class Database:
-    """The app's engine and session factory, kept in ``app.extensions``."""
+    """The app's engine and session factories, kept in ``app.extensions``.
+
+    ``factory`` makes the sessions that write; ``reader`` makes sessions for long reads (an
+    export streaming 100k rows) that must never hold a write lock or write by mistake.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.factory: Callable[[], Session] = sessionmaker(self.engine, expire_on_commit=False)
+        options: dict[str, Any] = {READ_ONLY: True}
+        if self.engine.dialect.name == "postgresql":
+            options["postgresql_readonly"] = True
+        self.reader: Callable[[], Session] = sessionmaker(
+            self.engine.execution_options(**options), expire_on_commit=False
+        )
 
     @property
     def dialect(self) -> str:

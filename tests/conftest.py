@@ -119,7 +119,7 @@ def db(app: Flask, engine: Engine) -> Iterator[Session]:
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     database = get_db(app)
-    database.factory = factory
+    database.factory = database.reader = factory
     sess = factory()
     for f in factories.ALL:
         f._meta.sqlalchemy_session = sess

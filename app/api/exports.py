@@ -4,24 +4,22 @@ streamed from it; reading an export writes nothing on the claims."""
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import IO, Literal, cast
+from typing import Literal
 
-from flask import Flask, Response, current_app, stream_with_context
+from flask import Response, current_app, stream_with_context
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from spectree import Response as Resp
 
 from app.api import bp
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
-from app.db import get_db, session
+from app.db import session
 from app.exports import service
 from app.exports.query import ExportFilters
+from app.exports.streaming import stream_package
 from app.ids import MAX_ID
-from app.models import ClaimState, ExportRun, Role, User
+from app.models import ClaimState, Role
 
 _ERRORS = {"HTTP_401": ProblemModel, "HTTP_403": ProblemModel, "HTTP_422": ProblemModel}
 
@@ -73,7 +71,7 @@ def _stream(fmt: str, query: ExportQuery) -> Response:
     run = service.start(s, fmt, query.filters(), actor=current_user())
     s.commit()
     kind = service.FORMATS[fmt]
-    body = stream_with_context(service.render(s, run, bom=query.bom))
+    body = stream_with_context(service.stream_text(run.id, bom=query.bom))
     resp = Response(body, mimetype=kind.media_type)
     resp.headers["Content-Disposition"] = f'attachment; filename="{kind.filename}"'
     resp.headers["X-Export-Run"] = str(run.id)
@@ -133,57 +131,7 @@ def export_package(query: ExportQuery) -> Response:
     run = service.start(s, "package", query.filters(), actor=user)
     s.commit()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    resp = Response(_package_stream(app, run.id, user.id), mimetype="application/zip")
+    resp = Response(stream_package(app, run.id, user.id), mimetype="application/zip")
     resp.headers["Content-Disposition"] = 'attachment; filename="evidence-package.zip"'
     resp.headers["X-Export-Run"] = str(run.id)
     return resp
-
-
-class _Pipe:
-    """A write-only file whose writes a reader takes from a bounded queue, in order."""
-
-    def __init__(self, chunks: queue.Queue[bytes | BaseException | None], gone: threading.Event):
-        self.chunks = chunks
-        self.gone = gone
-
-    def write(self, data: bytes) -> int:
-        while not self.gone.is_set():
-            try:
-                self.chunks.put(bytes(data), timeout=1)
-                return len(data)
-            except queue.Full:
-                continue
-        raise BrokenPipeError("the client went away")
-
-    def flush(self) -> None:
-        pass
-
-
-def _package_stream(app: Flask, run_id: int, user_id: int) -> Iterator[bytes]:
-    """Build the package in a thread (zipfile pushes bytes; a response pulls them) with its own
-    app context and database session, and hand its bytes over as they come."""
-    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=64)
-    gone = threading.Event()
-
-    def build() -> None:
-        try:
-            with app.app_context(), get_db(app).factory() as s:
-                run = s.get(ExportRun, run_id)
-                assert run is not None
-                pipe = cast(IO[bytes], _Pipe(chunks, gone))
-                service.write_package(s, run, pipe, actor=s.get(User, user_id))
-                s.commit()  # the run keeps the manifest's hash
-            chunks.put(None)
-        except BaseException as exc:  # the reader re-raises it; nothing is lost silently
-            if not gone.is_set():
-                chunks.put(exc)
-
-    worker = threading.Thread(target=build, name=f"export-package-{run_id}", daemon=True)
-    worker.start()
-    try:
-        while (item := chunks.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        gone.set()

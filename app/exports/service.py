@@ -7,8 +7,12 @@ Public interface::
 
     FORMATS                                  name -> Format(media_type, filename, binary)
     start(session, fmt, filters, *, actor) -> ExportRun
-    render(session, run, *, bom=False) -> Iterator[str]      every text format
+    stream_text(run_id, *, bom=False) -> Iterator[str]       every text format, read-only
     write_package(session, run, out, *, actor) -> Manifest   the evidence package (zip)
+    package_to(out, run_id, *, actor_id) -> Manifest          ... read-only, then recorded
+
+Reading happens in a read-only session (``Database.reader``): an export of any size never
+holds a write lock (SQLite) and cannot write by mistake.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.archive.storage import blob_store
+from app.db import get_db
 from app.exports import formats, package
 from app.exports.claimreview import claimreview_array, iter_datafeed
 from app.exports.query import (
@@ -44,8 +50,8 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {
-    "claimreview": Format("application/ld+json", "claimreview.jsonld"),
-    "feed": Format("application/ld+json", "claimreview-feed.jsonld"),
+    "claimreview": Format("application/ld+json", "claimreview.json"),
+    "feed": Format("application/ld+json", "claimreview-feed.json"),
     "claims.csv": Format("text/csv", "claims.csv"),
     "claims.jsonl": Format("application/jsonl", "claims.jsonl"),
     "evidence.csv": Format("text/csv", "evidence.csv"),
@@ -86,10 +92,36 @@ def render(session: Session, run: ExportRun, *, bom: bool = False) -> Iterator[s
         raise ValueError(f"{fmt!r} is not a text format")
 
 
+def stream_text(run_id: int, *, bom: bool = False) -> Iterator[str]:
+    """The run's text export, read in its own read-only session (the caller has committed the
+    run and keeps an app context around the iteration)."""
+    with get_db().reader() as s:
+        run = s.get(ExportRun, run_id)
+        assert run is not None
+        yield from render(s, run, bom=bom)
+
+
+def package_to(out: IO[bytes], run_id: int, *, actor_id: int | None) -> package.Manifest:
+    """Write the run's package to ``out`` from a read-only session, then record the manifest's
+    hash on the run."""
+    db = get_db()
+    with db.reader() as s:
+        run = s.get(ExportRun, run_id)
+        assert run is not None
+        actor = s.get(User, actor_id) if actor_id is not None else None
+        manifest = write_package(s, run, out, actor=actor)
+    with db.factory() as s:
+        s.execute(
+            update(ExportRun).where(ExportRun.id == run_id).values(manifest_sha256=manifest.sha256)
+        )
+        s.commit()
+    return manifest
+
+
 def write_package(
     session: Session, run: ExportRun, out: IO[bytes], *, actor: User | None
 ) -> package.Manifest:
-    """The evidence package of the run, written to ``out``; the run keeps its manifest's hash."""
+    """The evidence package of the run, written to ``out``."""
     who = Person(actor.email, actor.name) if actor is not None else Person("console")
     chosen = run_selection(run.id)
     meta = package.ExportMeta(
@@ -98,7 +130,7 @@ def write_package(
         audit_chain_heads=chain_heads(session, run.id),
         created=run.created_at,
     )
-    manifest = package.write_package(
+    return package.write_package(
         out,
         claims=claim_records(session, chosen),
         evidence=evidence_records(session, chosen),
@@ -106,5 +138,3 @@ def write_package(
         claimreview_org=publisher(),
         meta=meta,
     )
-    run.manifest_sha256 = manifest.sha256
-    return manifest

@@ -17,6 +17,7 @@ from app.models.events import Event
 from app.models.evidence import Evidence
 from app.models.exports import ExportedClaim, ExportRun
 from app.models.idempotency import IdempotencyRecord
+from app.models.notes import Note
 from app.models.outbox import OutboxMessage
 from app.models.sources import Capture, Source
 from app.models.users import ApiToken, User
@@ -36,6 +37,7 @@ __all__ = [
     "ExportRun",
     "ExportedClaim",
     "IdempotencyRecord",
+    "Note",
     "OutboxMessage",
     "Role",
     "Source",

@@ -1,4 +1,10 @@
-"""Browser pages: session sign-in (CSRF-protected forms) and the queue overview."""
+"""Browser pages: session sign-in (CSRF-protected forms) and the newsroom's desk.
+
+The pages live in ``app/web/views`` (one module per page), their forms in ``forms``, the
+templates in ``templates`` and the static files in ``app/static``. Views call the same
+services as the API (``app/workflow``, ``app/exports``); a domain error a view does not
+catch itself is shown by ``_refused`` with the status the API would give.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +22,17 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf import CSRFProtect, FlaskForm
-from sqlalchemy import func, select
+from flask_wtf.csrf import CSRFError
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from app.auth.credentials import check_sign_in
-from app.auth.policy import authenticate, current_user, require_role
+from app.auth.policy import authenticate
 from app.auth.redirects import safe_next
 from app.auth.sessions import sign_out, start_session
 from app.auth.throttle import SignInThrottle
 from app.db import session as db_session
 from app.errors import DomainError, status_of
-from app.models import Claim, Role
 from config import settings
 
 bp = Blueprint("web", __name__, template_folder="templates")
@@ -74,15 +79,6 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("web.login"))
 
 
-@bp.get("/")
-@require_role(Role.FACT_CHECKER)
-def index() -> ResponseReturnValue:
-    counts = dict(
-        db_session().execute(select(Claim.state, func.count()).group_by(Claim.state)).all()
-    )
-    return render_template("index.html", user=current_user(), counts=counts)
-
-
 @bp.errorhandler(DomainError)
 def _refused(exc: DomainError) -> ResponseReturnValue:
     """A rule said no: show why, with the status an API client would get."""
@@ -90,11 +86,53 @@ def _refused(exc: DomainError) -> ResponseReturnValue:
     return render_template("error.html", message=exc.detail, user=user), status_of(exc)
 
 
+@bp.errorhandler(CSRFError)
+def _csrf_refused(exc: CSRFError) -> ResponseReturnValue:
+    message = (
+        "The form had expired or was not sent from this desk (missing CSRF token). "
+        "Reload the page and try again."
+    )
+    return render_template("error.html", message=message), 400
+
+
+@bp.before_request
+def _htmx_needs_a_session() -> ResponseReturnValue | None:
+    """A poll or form sent by htmx after the session ended: send the whole page to sign-in
+    instead of swapping the sign-in form into a fragment of the page."""
+    if request.headers.get("HX-Request") != "true" or authenticate() is not None:
+        return None
+    if request.endpoint in ("web.login", "web.logout"):
+        return None
+    resp = Response(status=204)
+    resp.headers["HX-Redirect"] = url_for("web.login", next=request.path)
+    return resp
+
+
+_assembled = False
+
+
+def _assemble() -> None:
+    """Routes, headers and template context go on the blueprint once per process (apps are
+    built many times in tests; a blueprint cannot change after its first registration)."""
+    global _assembled
+    if _assembled:
+        return
+    from app.web import context, security
+    from app.web.views import register
+
+    security.install(bp)
+    context.install(bp)
+    register()
+    _assembled = True
+
+
 def init_web(app: Flask) -> None:
     csrf.init_app(app)  # the API exempts its own blueprint (bearer tokens, never cookies)
     with app.app_context():
         app.extensions["claimdesk.signin_throttle"] = SignInThrottle.from_settings(settings())
-    app.register_blueprint(bp)
+    _assemble()
+    if "web" not in app.blueprints:
+        app.register_blueprint(bp)
 
     @app.after_request
     def _security_headers(resp: Response) -> Response:

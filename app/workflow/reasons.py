@@ -1,4 +1,5 @@
-"""Why a source does not count yet, in words a fact-checker can act on.
+"""Why a source does not count yet, in words a fact-checker can act on: the claim's state
+reasons, the evidence list, the history and archive health all say it the same way.
 
 The capture's categorised ``error_reason`` (``app.archive.fetch``) becomes a sentence: "the
 site answered 404 Not Found", "the address is private and was not fetched", "timed out after
@@ -15,16 +16,24 @@ _FIXED = {
     "blocked-address": "the address is private and was not fetched",
     "blocked-scheme": "only http and https links can be archived",
     "bad-url": "the link is not a valid web address",
-    "dns-error": "the host name does not resolve",
+    "dns-error": "the host name does not resolve (a typo, or the domain has gone)",
     "connection-error": "the site refused or dropped the connection",
-    "tls-error": "the site's security certificate is not valid",
+    "tls-error": "the site's secure connection (certificate) is broken",
     "too-large": "the page is larger than the archiving limit",
     "too-many-redirects": "the link redirects too many times",
     "redirect-loop": "the link redirects in a loop",
-    "bad-encoding": "the page's content could not be decoded",
-    "soft-404": "the site answered with a 'not found' page",
+    "bad-encoding": "the page's compression or encoding could not be read",
+    "soft-404": "the page now answers with a not-found page or the site's front page",
     "worker-lost": "the archiving worker stopped while fetching it",
     "storage-error": "the archive could not be written to storage",
+}
+# What some answers usually mean for an archiver, after the status line itself.
+_HTTP_HINTS = {
+    401: "it asks for a login",
+    403: "it may be blocking archivers",
+    410: "the page has been removed",
+    429: "it is limiting requests",
+    451: "unavailable for legal reasons",
 }
 
 
@@ -36,13 +45,15 @@ def _http(reason: str) -> str | None:
         phrase = HTTPStatus(int(code)).phrase
     except ValueError:
         phrase = ""
-    return f"the site answered {code} {phrase}".rstrip()
+    words = f"the site answered {code} {phrase}".rstrip()
+    hint = _HTTP_HINTS.get(int(code)) or ("a server error" if int(code) >= 500 else None)
+    return f"{words} ({hint})" if hint else words
 
 
 def failure_words(reason: str | None, *, seconds: float | None = None) -> str:
-    """A sentence for a capture's ``error_reason``."""
+    """A sentence for a capture's ``error_reason`` (unknown slugs are named as they are)."""
     if reason is None:
-        return "archiving failed"
+        return "no reason was recorded"
     if reason == "timeout":
         return f"timed out after {seconds:.0f} s" if seconds else "timed out"
     return _FIXED.get(reason) or _http(reason) or f"archiving failed ({reason})"

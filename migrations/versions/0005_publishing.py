@@ -1,7 +1,7 @@
 """publishing: who made a claim, a person or an organisation (ClaimReview author type)
 
 Revision ID: 0005_publishing
-Revises: 0003_integrity
+Revises: 0004_notes
 Create Date: 2026-11-25
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_publishing"
-down_revision: str | None = "0003_integrity"
+down_revision: str | None = "0004_notes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,78 @@
+"""The claim's audit trail in plain words, for the history timeline of the workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models import Event
+from app.workflow.reasons import failure_words as describe
+
+_TITLES = {
+    "created": "Claim created",
+    "accepted_from_document": "Accepted from its article",
+    "edited": "Claim edited",
+    "clustered": "Grouped with its restatements",
+    "leased": "Taken from the queue",
+    "lease_renewed": "Lease renewed",
+    "lease_released": "Given back to the queue",
+    "assigned": "Assigned",
+    "evidence_added": "Evidence added",
+    "capture_archived": "Source archived",
+    "capture_attempt_failed": "Archiving attempt failed; will retry",
+    "capture_failed": "Archiving failed",
+    "capture_retried": "Archiving retried",
+    "state_changed": "State changed",
+    "verdict_proposed": "Verdict proposed",
+    "verdict_approved": "Verdict approved",
+    "verdict_rejected": "Verdict rejected",
+    "verdict_corrected": "Verdict corrected",
+    "verdict_stale": "Verdict became stale",
+    "verdict_applied_from_cluster": "Verdict applied from a restatement",
+    "source_rotted": "A cited source went offline (the archive stands)",
+    "source_drifted": "A cited source changed since it was archived",
+    "source_recheck_failed": "Re-check of a source failed",
+    "source_rechecked": "Source re-checked, unchanged",
+    "exported": "Exported",
+    "note_added": "Note",
+}
+
+
+def title(event: Event) -> str:
+    return _TITLES.get(event.kind, event.kind.replace("_", " ").capitalize())
+
+
+def detail(event: Event) -> str:
+    """One line of what changed, from the event's before/after/detail."""
+    before: dict[str, Any] = event.before or {}
+    after: dict[str, Any] = event.after or {}
+    info: dict[str, Any] = event.detail or {}
+    kind = event.kind
+    if kind == "state_changed":
+        return f"{before.get('state')} → {after.get('state')}"
+    if kind == "evidence_added":
+        return f"{after.get('stance')}: {after.get('url')}"
+    if kind == "capture_archived":
+        status = info.get("http_status")
+        return f"capture {info.get('capture_id')}" + (f", HTTP {status}" if status else "")
+    if kind in ("capture_failed", "capture_attempt_failed", "capture_retried"):
+        return describe(info.get("reason"))
+    if kind == "edited":
+        changed = ", ".join(sorted(after))
+        meaning = " (meaning changed)" if info.get("meaning_changed") else ""
+        return f"{changed}{meaning}"
+    if kind in ("verdict_proposed", "verdict_approved", "verdict_corrected"):
+        note = info.get("note") or info.get("correction_note")
+        return f"rating {after.get('rating')}" + (f": {note}" if note else "")
+    if kind == "verdict_rejected":
+        return str(info.get("note") or "")
+    if kind == "verdict_stale":
+        return str(info.get("reason") or "")
+    if kind in ("source_rotted", "source_drifted", "source_recheck_failed"):
+        return str(info.get("url") or "")
+    if kind == "exported":
+        return str(info.get("format") or "")
+    if kind == "note_added":
+        return str(info.get("excerpt") or "")
+    if kind == "assigned":
+        return f"to user {after.get('assignee_id')}" if after.get("assignee_id") else "unassigned"
+    return ""
