@@ -138,6 +138,42 @@ def session() -> Session:
     return sess
 
 
+_HELD = "claimdesk.commits_held"
+
+
+def hold_commits(sess: Session) -> None:
+    """Until ``release_commits``, the session's ``commit()`` only flushes.
+
+    Front doors hold a request's commits until its response is built: a response that fails to
+    build (a value that cannot be serialised, a template error) then leaves nothing committed,
+    and a request answers 2xx only for what is stored.
+    """
+    if not sess.info.get(_HELD):
+        sess.info[_HELD] = True
+        setattr(sess, "commit", sess.flush)  # noqa: B010 (an instance attribute shadows it)
+
+
+def release_commits(sess: Session, *, commit: bool) -> None:
+    """Commit (or roll back) what the request did, once its response is known."""
+    if sess.info.pop(_HELD, False):
+        delattr(sess, "commit")
+    if commit:
+        sess.commit()
+    else:
+        sess.rollback()
+
+
+def hold_request_commits() -> None:
+    """``before_request`` of a front door: hold this request's commits."""
+    hold_commits(session())
+
+
+def release_request_commits(resp: Any) -> Any:
+    """``after_request`` of a front door: commit only for a success or a redirect."""
+    release_commits(session(), commit=resp.status_code < 400)
+    return resp
+
+
 def _close_session(exc: BaseException | None) -> None:
     sess: Session | None = g.pop("db_session", None)
     if sess is not None:

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from app.api.problems import Problem
+from app.db import hold_request_commits, release_request_commits
+from app.validation import unstorable, unstorable_field
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
-
-
-def unstorable(text: str) -> str | None:
-    """Why ``text`` cannot be stored as it is (NUL, or a lone surrogate that has no UTF-8
-    form), or None. Postgres refuses both; SQLite would store what no reader can decode."""
-    if "\x00" in text:
-        return "must not contain NUL (\\u0000) characters"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "must be valid Unicode text (a lone surrogate such as \\ud800 is not)"
-    return None
 
 
 @bp.before_request
@@ -47,33 +35,16 @@ def _check_input() -> None:
         body = request.get_json(force=False, silent=False)
     except Exception:
         raise Problem(400, "The request body is not valid JSON.") from None
-    found = _unstorable_field(body)
+    found = unstorable_field(body)
     if found is not None:
         field, problem = found
         detail = f"{field or 'body'}: text {problem}"
         raise Problem(422, detail, errors=[{"field": field, "message": problem}])
 
 
-def _unstorable_field(value: Any, path: str = "") -> tuple[str, str] | None:
-    """The path of the first string (value or key) in a JSON document that cannot be stored,
-    and why."""
-    if isinstance(value, str):
-        problem = unstorable(value)
-        return (path, problem) if problem else None
-    if isinstance(value, dict):
-        items: Any = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        here = f"{path}.{key}".strip(".")
-        if isinstance(key, str) and (problem := unstorable(key)):
-            return here, problem
-        found = _unstorable_field(item, here)
-        if found is not None:
-            return found
-    return None
+# Nothing a request does is committed before its response is built (app.db.hold_commits).
+bp.before_request(hold_request_commits)
+bp.after_request(release_request_commits)
 
 
 @bp.get("/openapi.json")

@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from flask import Response, current_app, stream_with_context
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response as Resp
 
 from app.api import bp
+from app.api.schemas.common import UtcMoment
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
 from app.db import session
@@ -31,11 +32,11 @@ class ExportQuery(BaseModel):
     tag: str | None = Field(None, min_length=1, max_length=100)
     document: int | None = Field(None, ge=1, le=MAX_ID, description="Claims from this document.")
     rating: str | None = Field(None, min_length=1, max_length=50)
-    approved_from: AwareDatetime | date | None = Field(
+    approved_from: UtcMoment | date | None = Field(
         None, description="Current verdict approved at or after (a date, or a time with a zone)."
     )
-    approved_to: AwareDatetime | date | None = Field(None, description="... and before this.")
-    since: AwareDatetime | None = Field(None, description="Same as approved_from.")
+    approved_to: UtcMoment | date | None = Field(None, description="... and before this.")
+    since: UtcMoment | None = Field(None, description="Same as approved_from.")
     cluster: int | None = Field(None, ge=1, le=MAX_ID, description="Restatements of one claim.")
     state: ClaimState | None = None
     bom: bool = Field(False, description="CSV only: start with a UTF-8 byte order mark (Excel).")
@@ -59,7 +60,7 @@ class ClaimReviewQuery(ExportQuery):
     )
 
 
-def _moment(value: AwareDatetime | date | None) -> AwareDatetime | None:
+def _moment(value: datetime | date | None) -> datetime | None:
     """A date means its first moment, UTC."""
     if value is None or isinstance(value, datetime):
         return value

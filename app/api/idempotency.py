@@ -9,7 +9,7 @@ Rules (per user and key):
 
 - no header: the view runs as usual;
 - a new key: the view runs; its 2xx response is stored *in the same transaction* as what the
-  view created (the view's ``session.commit()`` is held back until the record is added), so the
+  view created (the API holds every request's commits until its response is built), so the
   row and the record commit together or not at all;
 - the same key with the same method, path and body within IDEMPOTENCY_TTL_SECONDS (24 h):
   the first response is replayed (``Idempotent-Replayed: true``) and nothing runs;
@@ -24,8 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -98,20 +97,6 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     return resp
 
 
-@contextmanager
-def _commits_held(s: Session) -> Iterator[None]:
-    """Within the block the view's ``commit()`` only flushes; the caller commits once after.
-
-    This keeps "one transaction per request" while the record, which needs the view's
-    response, is written after the view has run.
-    """
-    setattr(s, "commit", s.flush)  # noqa: B010 (an instance attribute shadows the method)
-    try:
-        yield
-    finally:
-        delattr(s, "commit")
-
-
 def idempotent(view: F) -> F:
     """Make a creating POST safe to repeat with an ``Idempotency-Key`` (module docstring)."""
 
@@ -150,17 +135,16 @@ def idempotent(view: F) -> F:
                     f"A request with {IDEMPOTENCY_HEADER} {key!r} just failed; retry it."
                 ) from None
             return _replay(first, fingerprint)
-        with _commits_held(s):
-            resp = make_response(view(*args, **kwargs))
+        # The API holds the request's commits until its response is built (app.db.hold_commits),
+        # so the record commits in the same transaction as what the view created, or neither.
+        resp = make_response(view(*args, **kwargs))
         if not 200 <= resp.status_code < 300:
-            s.rollback()
             return resp
         record.status_code = resp.status_code
         record.response_body = resp.get_json(silent=True)
         record.response_headers = {
             h: resp.headers[h] for h in _REPLAYED_HEADERS if h in resp.headers
         }
-        s.commit()
         return resp
 
     return cast(F, wrapper)

@@ -86,7 +86,12 @@ def take_snapshot(
     if error is not None or result is None:
         assert error is not None
         return Failure(error, result, seconds)
-    extracted, warc_key, text_key = _store(result, store, options if requisites else None)
+    try:
+        extracted, warc_key, text_key = _store(result, store, options if requisites else None)
+    except StorageError as exc:
+        # The page was fetched but cannot be kept: retried later like a network failure.
+        failure = FetchError("storage-error", str(exc), transient=True, result=result)
+        return Failure(failure, result, seconds)
     return Snapshot(result, extracted, warc_key, text_key, seconds)
 
 
@@ -112,7 +117,16 @@ def _store(
         else None
     )
     warc = build_warc(result, requisites=found, metadata={"fetch_seconds": result.elapsed})
-    warc_key = store.put(warc, suffix=".warc.gz")
     text = extracted.text
-    text_key = store.put(text.encode("utf-8"), suffix=".txt") if text else None
+    try:
+        warc_key = store.put(warc, suffix=".warc.gz")
+        text_key = store.put(text.encode("utf-8"), suffix=".txt") if text else None
+    except Exception as exc:  # disk full, permissions, S3 down: any backend's failure
+        raise StorageError(
+            f"the archive store refused the write: {type(exc).__name__}: {exc}"
+        ) from exc
     return extracted, warc_key, text_key
+
+
+class StorageError(Exception):
+    """The blob store could not keep what was fetched."""

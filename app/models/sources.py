@@ -13,13 +13,16 @@ if TYPE_CHECKING:
     from app.models.evidence import Evidence
 
 
+MAX_URL = 2048  # a cited URL, normalised; longer ones are refused when cited
+
+
 class Source(Base):
     """One cited URL, normalised, and its publisher (registrable domain or bare host)."""
 
     __tablename__ = "sources"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(String(MAX_URL), unique=True)
     host: Mapped[str] = mapped_column(String(253))
     publisher: Mapped[str] = mapped_column(String(253), index=True)
     health: Mapped[SourceHealth] = mapped_column(
@@ -52,7 +55,9 @@ class Capture(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     http_status: Mapped[int | None]
-    final_url: Mapped[str | None] = mapped_column(String(2048))
+    # Taken from the fetched page and its redirects, so unbounded: a long redirect target must
+    # never stop an archive from being recorded.
+    final_url: Mapped[str | None] = mapped_column(Text)
     redirect_chain: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     content_type: Mapped[str | None] = mapped_column(String(255))
     size: Mapped[int | None] = mapped_column(BigInteger)
@@ -63,7 +68,7 @@ class Capture(Base):
     text_sha256: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(String(1000))
     published_at: Mapped[date | None]
-    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    canonical_url: Mapped[str | None] = mapped_column(Text)
     peer_ip: Mapped[str | None] = mapped_column(String(45))
     fetch_seconds: Mapped[float | None]
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -31,8 +31,10 @@ from app.auth.policy import authenticate
 from app.auth.redirects import safe_next
 from app.auth.sessions import sign_out, start_session
 from app.auth.throttle import SignInThrottle
+from app.db import hold_request_commits, release_request_commits
 from app.db import session as db_session
 from app.errors import DomainError, status_of
+from app.validation import unstorable
 from config import settings
 
 bp = Blueprint("web", __name__, template_folder="templates")
@@ -86,6 +88,18 @@ def _refused(exc: DomainError) -> ResponseReturnValue:
     return render_template("error.html", message=exc.detail, user=user), status_of(exc)
 
 
+@bp.before_request
+def _refuse_unstorable_text() -> ResponseReturnValue | None:
+    """A form or query holding text that cannot be stored is refused before any view runs."""
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            problem = unstorable(name) or unstorable(value)
+            if problem is not None:
+                message = f"The field {name!r} {problem}."
+                return render_template("error.html", message=message, user=authenticate()), 422
+    return None
+
+
 @bp.errorhandler(CSRFError)
 def _csrf_refused(exc: CSRFError) -> ResponseReturnValue:
     message = (
@@ -122,6 +136,9 @@ def _assemble() -> None:
 
     security.install(bp)
     context.install(bp)
+    # Nothing a page does is committed before its response is built (app.db.hold_commits).
+    bp.before_request(hold_request_commits)
+    bp.after_request(release_request_commits)
     register()
     _assembled = True
 

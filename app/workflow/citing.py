@@ -17,6 +17,7 @@ from app.archive.urls import host_of, normalise_url
 from app.db import utcnow
 from app.errors import Conflict, Invalid
 from app.models import Capture, CaptureStatus, Claim, Evidence, Source, Stance, User
+from app.models.sources import MAX_URL
 from app.outbox import enqueue_capture
 from app.workflow import events
 from app.workflow.leases import ensure_may_write
@@ -29,6 +30,8 @@ from config import settings
 def get_or_create_source(session: Session, url: str) -> Source:
     """The source for ``url`` (normalised); safe when two requests cite it at once."""
     normalised = normalise_url(url)
+    if len(normalised) > MAX_URL:
+        raise ValueError(f"it is longer than {MAX_URL} characters once normalised")
     source = session.scalar(select(Source).where(Source.url == normalised))
     if source is not None:
         return source

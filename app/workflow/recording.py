@@ -124,7 +124,7 @@ def _archived(
     capture.redirect_chain = [
         {"url": h.url, "status": h.status, "location": h.location} for h in result.redirects
     ]
-    capture.content_type = result.content_type or None
+    capture.content_type = (result.content_type or "")[:255] or None  # the server's say
     capture.size = len(result.body)
     capture.sha256 = hashlib.sha256(result.body).hexdigest()
     capture.warc_key = snapshot.warc_key

@@ -186,3 +186,55 @@ def test_a_time_without_a_zone_is_refused(client: FlaskClient, checker) -> None:
 def test_the_id_pattern_matches_exactly_the_range(n: int) -> None:
     assert bool(re.fullmatch(_ID_PATTERN, str(n))) is (1 <= n <= MAX_ID)
     assert not re.fullmatch(_ID_PATTERN, f"0{abs(n)}")  # no leading zeros
+
+
+def test_urls_too_long_to_store_are_refused(client: FlaskClient, checker) -> None:  # type: ignore[no-untyped-def]
+    headers = checker[1]
+    long_url = "https://example.org/" + "a" * 2060
+    body = {"text": "A claim.", "appearance_url": long_url}
+    resp = client.post("/api/v1/claims", json=body, headers=headers)
+    assert assert_problem(resp, 422)["errors"][0]["field"] == "appearance_url"
+    doc = {"title": "T", "text": "Some text here.", "url": long_url}
+    assert assert_problem(client.post("/api/v1/documents", json=doc, headers=headers), 422)
+    claim = client.post("/api/v1/claims", json={"text": "A claim."}, headers=headers).json
+    # Under the limit as sent, past it once normalised (each "é" becomes "%C3%A9").
+    cited = {"url": "https://example.org/" + "é" * 700, "stance": "supports"}
+    resp = client.post(f"/api/v1/claims/{claim['id']}/evidence", json=cited, headers=headers)
+    assert "2048" in assert_problem(resp, 422)["detail"]
+
+
+def test_a_5xx_leaves_nothing_committed(live_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claim, its event and its queued task are written, then the response cannot be
+    built: the request answers 500 and none of it is stored."""
+    from app.api import claims as claims_api
+    from app.db import get_db
+    from app.models import Event, OutboxMessage
+    from tests.support.live import headers_for
+
+    headers = headers_for(live_app)
+
+    def counts() -> tuple[int, int, int]:
+        with get_db(live_app).factory() as s:
+            return (
+                s.scalar(select(func.count(Claim.id))) or 0,
+                s.scalar(select(func.count(Event.id))) or 0,
+                s.scalar(select(func.count(OutboxMessage.id))) or 0,
+            )
+
+    before = counts()
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("the response cannot be built")
+
+    monkeypatch.setattr(claims_api, "claim_detail", broken)
+    resp = live_app.test_client().post("/api/v1/claims", json={"text": "x"}, headers=headers)
+    assert resp.status_code == 500 and resp.mimetype == "application/problem+json"
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "query", ["since=0001-01-01T00:00:00%2B22:25", "approved_to=9999-12-31T23:59:59-05:00"]
+)
+def test_a_time_out_of_range_in_utc_is_refused(client: FlaskClient, checker, query: str) -> None:  # type: ignore[no-untyped-def]
+    resp = client.get(f"/api/v1/exports/claims.csv?{query}", headers=checker[1])
+    assert "out of range" in assert_problem(resp, 422)["detail"]

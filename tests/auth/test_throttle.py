@@ -153,5 +153,7 @@ def test_odd_emails_are_just_wrong(
     client: FlaskClient, users: Users, throttle: SignInThrottle
 ) -> None:
     user, _ = users.make(Role.EDITOR)
-    for email in (f"{user.email}\x00", "\x00", "a" * 5000 + "@x.example", "\ufffd@x.example"):
+    for email in ("a" * 5000 + "@x.example", "\ufffd@x.example"):
         assert sign_in(client, email, PASSWORD).status_code == 401
+    for email in (f"{user.email}\x00", "\x00"):  # text no column can hold: refused as such
+        assert sign_in(client, email, PASSWORD).status_code == 422

@@ -364,6 +364,8 @@ def _make_handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
                 self.redirect(f"/many/{int(seg[1]) + 1 if len(seg) > 1 else 1}")
             elif path == "/to":
                 self.redirect(query["url"][0], int(query.get("code", ["302"])[0]))
+            elif path == "/redirect-long":  # a target far past any URL column's length
+                self.redirect("/article/long?pad=" + "a" * 3000)
             elif path == "/utf8-redirect":
                 # send_header encodes Latin-1; smuggle the UTF-8 bytes through unchanged.
                 self.redirect("/article/café".encode().decode("latin-1"))

@@ -118,7 +118,9 @@ def test_the_page_draws_charts_with_the_numbers_beside(browser: Browser, facts: 
     page = browser.page("/archive-health?window=7d")
     charts = page.find("svg", role="img")
     assert len(charts) == 2
-    assert "the site answered 403 Forbidden (it may be blocking archivers)" in page.html  # the failure in plain words
+    assert (
+        "the site answered 403 Forbidden (it may be blocking archivers)" in page.html
+    )  # the failure in plain words
     assert page.find("rect", class_="bar-bad") and page.find("rect", class_="bar-ok")
     assert "50%" in page.html  # the success rate as a figure, not only a bar
     assert "Last 7 days" in page.html

@@ -71,7 +71,9 @@ def test_take_next_on_an_empty_queue_says_so(browser: Browser) -> None:
 def test_unknown_filters_and_cursors_do_not_break_the_page(browser: Browser, facts: Facts) -> None:
     browser.sign_in()
     facts.claim()
-    assert browser.get("/queue?state=bogus&verdict=x&document=abc&q=%00").status_code == 200
+    assert browser.get("/queue?state=bogus&verdict=x&document=abc").status_code == 200
+    refused = browser.get("/queue?q=%00")  # text that cannot be stored or searched
+    assert refused.status_code == 422 and "NUL" in refused.text
     resp = browser.get("/queue?cursor=garbage")
     assert resp.status_code == 200 and "not a cursor" in resp.text
 

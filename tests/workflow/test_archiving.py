@@ -13,7 +13,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from app.db import get_db, session
+from app.archive.storage import LocalStore
+from app.db import get_db, session, utcnow
 from app.models import Capture, CaptureStatus, Claim, ClaimState, Event, Evidence
 from app.outbox import dispatch, enqueue_capture
 from app.workflow import recording
@@ -239,3 +240,40 @@ def test_worker_killed_mid_fetch_loses_nothing(
     assert capture.status is CaptureStatus.ARCHIVED and capture.attempts == 2
     with get_db(live_app).factory() as s:
         assert s.scalar(select(func.count()).select_from(Capture)) == 1
+
+
+def test_a_storage_failure_is_retried_and_told_to_the_claim(
+    live_app: Flask, web: HostileServer, tmp_path: Path
+) -> None:
+    store = LocalStore(str(tmp_path / "store"))
+    store.root = str(tmp_path / "not-a-directory")  # as if the disk went away under it
+    (tmp_path / "not-a-directory").write_text("a file where the archive directory should be")
+    override_settings(live_app, ARCHIVE_RETRY_BASE_SECONDS=0.01, ARCHIVE_RETRY_MAX_SECONDS=0.01)
+    live_app.extensions["claimdesk.store"] = store
+    headers = headers_for(live_app)
+    claim_id = new_claim(live_app, headers)
+    capture_id = cite(live_app, headers, claim_id, web.url("/article/store"))["capture"]["id"]
+    with live_app.app_context():
+        outcome = run_capture(session(), capture_id)
+    assert (outcome.status, outcome.reason) == ("retry", "storage-error")
+    capture = capture_row(live_app, capture_id)
+    assert capture.status is CaptureStatus.PENDING and capture.error_reason == "storage-error"
+    detail = live_app.test_client().get(f"/api/v1/claims/{claim_id}", headers=headers).json
+    failed = [e for e in detail["events"] if e["kind"] == "capture_attempt_failed"]
+    assert failed[0]["detail"]["reason"] == "storage-error"
+    assert "the archive could not be written to storage" in detail["evidence"][0]["unusable_reason"]
+
+    live_app.extensions["claimdesk.store"] = LocalStore(str(tmp_path / "fixed"))
+    wait_for(lambda: capture_row(live_app, capture_id).next_attempt_at <= utcnow(), timeout=5)
+    with live_app.app_context():
+        assert run_capture(session(), capture_id).status == "archived"
+
+
+def test_a_redirect_to_a_very_long_url_is_archived(live_app: Flask, web: HostileServer) -> None:
+    headers = headers_for(live_app)
+    claim_id = new_claim(live_app, headers)
+    capture_id = cite(live_app, headers, claim_id, web.url("/redirect-long"))["capture"]["id"]
+    with live_app.app_context():
+        assert run_capture(session(), capture_id).status == "archived"
+    capture = capture_row(live_app, capture_id)
+    assert capture.final_url is not None and len(capture.final_url) > 3000

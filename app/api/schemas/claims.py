@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.api.schemas.common import StoredUrl
 from app.api.schemas.sources import CaptureOut, SourceBrief
 from app.ids import MAX_ID
 from app.models import ClaimClosure, ClaimState, SpeakerKind, Stance, VerdictStatus
@@ -31,7 +32,7 @@ class ClaimCreate(BaseModel):
     speaker_kind: SpeakerKind | None = Field(
         None, description="person or organization (how ClaimReview types the claim's author)."
     )
-    appearance_url: HttpUrl | None = Field(None, description="Where the claim was made.")
+    appearance_url: StoredUrl | None = Field(None, description="Where the claim was made.")
     claim_date: date | None = None
     tags: list[str] = Field(default_factory=list, max_length=20)
 
@@ -118,7 +119,7 @@ class ClaimEdit(BaseModel):
         None, max_length=20
     )
     claim_date: date | None = Field(None, description="When the claim was made; null clears it.")
-    appearance_url: HttpUrl | None = Field(
+    appearance_url: StoredUrl | None = Field(
         None, description="Where the claim was made; null clears it."
     )
 

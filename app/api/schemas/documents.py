@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.api.schemas.common import StoredUrl
 
 
 class DocumentCreate(BaseModel):
@@ -23,7 +25,7 @@ class DocumentCreate(BaseModel):
 
     title: str = Field(min_length=1, max_length=500)
     text: str = Field(min_length=1, max_length=500_000, description="The article text.")
-    url: HttpUrl | None = None
+    url: StoredUrl | None = None
     publisher: str | None = Field(None, max_length=253)
     published_at: date | None = None
 
