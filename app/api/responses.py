@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import cast
 
 from flask import Response, jsonify, request
 from pydantic import BaseModel
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.api.problems import Problem
 from app.models import Claim
@@ -22,6 +25,16 @@ def json_response(model: BaseModel, status: int = 200, *, version: int | None = 
     if version is not None:
         resp.headers["ETag"] = f'"{version}"'
     return resp
+
+
+def streamed(body: Iterable[str] | Iterable[bytes], mimetype: str) -> Response:
+    """A response whose body is sent as it is produced.
+
+    spectree reads a ``flask.Response`` whole to validate it, which would hold a large export
+    or WARC in memory (and run it before the request's commit). A plain werkzeug response
+    passes through spectree untouched, and Flask adopts it as it is.
+    """
+    return cast(Response, WerkzeugResponse(body, mimetype=mimetype))
 
 
 def parse_if_match(header: str | None) -> int | None:

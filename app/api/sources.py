@@ -9,6 +9,7 @@ from spectree import Response as Resp
 from sqlalchemy import select
 
 from app.api import bp
+from app.api.responses import streamed
 from app.api.schemas.sources import SourceOut, capture_out, source_brief
 from app.api.spec import ProblemModel, spec
 from app.archive.storage import blob_store
@@ -55,7 +56,7 @@ def get_warc(capture_id: int) -> Response:
             while block := handle.read(CHUNK):
                 yield block
 
-    resp = Response(stream_with_context(chunks()), mimetype="application/warc")
+    resp = streamed(stream_with_context(chunks()), "application/warc")
     resp.headers["Content-Length"] = str(size)
     resp.headers["Content-Disposition"] = f'attachment; filename="capture-{capture_id}.warc.gz"'
     return resp

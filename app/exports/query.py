@@ -17,14 +17,12 @@ Public interface::
     evidence_records(session, chosen) -> Iterator[EvidenceRecord]
     capture_blobs(session, chosen, store) -> Iterator[CaptureBlob]
     chain_heads(session, run_id) -> {claim_id: head}
-    public_path(claim_id, text) -> "/fact-checks/<id>-<slug>"
+    public_path(claim_id, slug) -> "/fact-checks/<id>-<slug>"
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -195,13 +193,8 @@ def chain_heads(session: Session, run_id: int) -> dict[int, str]:
 # --- claims -----------------------------------------------------------------------------------
 
 
-_SLUG_WORD = re.compile(r"[a-z0-9]+")
-
-
-def public_path(claim_id: int, text: str) -> str:
-    """The published fact-check's path: stable by id, readable by the slug (which may change)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    slug = "-".join(_SLUG_WORD.findall(ascii_text)[:10])[:80].strip("-")
+def public_path(claim_id: int, slug: str | None) -> str:
+    """The published fact-check's path: the id makes it stable, the slug readable."""
     return f"/fact-checks/{claim_id}-{slug}" if slug else f"/fact-checks/{claim_id}"
 
 
@@ -214,6 +207,7 @@ def claim_records(session: Session, chosen: Selection) -> Iterator[ClaimRecord]:
         select(
             Claim.id.label("cid"),
             Claim.text,
+            Claim.public_slug,
             Claim.speaker,
             Claim.speaker_kind,
             Claim.claim_date,
@@ -246,13 +240,14 @@ def claim_records(session: Session, chosen: Selection) -> Iterator[ClaimRecord]:
     history = _corrections(session, chosen)
     elsewhere = _restatement_appearances(session, chosen)
     for row in session.execute(rows.execution_options(yield_per=CHUNK)):
-        own: list[Appearance] = []
+        own: list[_Seen] = []
         if row.appearance_url:
-            own.append(Appearance(row.appearance_url, row.claim_date))
-        if row.doc_url and row.doc_url != row.appearance_url:
-            own.append(Appearance(row.doc_url, row.doc_date, row.doc_title, row.doc_publisher))
+            own.append(_Seen(Appearance(row.appearance_url, row.claim_date), 0, 0))
+        if row.doc_url:
+            seen = Appearance(row.doc_url, row.doc_date, row.doc_title, row.doc_publisher)
+            own.append(_Seen(seen, 1, 0))
         corrections, first_published = (
-            history.get(row.cid, ([], None)) if row.corrects_id else ([], None)
+            _chain(history[row.cid], row.vid) if row.corrects_id else ([], None)
         )
         yield ClaimRecord(
             id=row.cid,
@@ -272,25 +267,45 @@ def claim_records(session: Session, chosen: Selection) -> Iterator[ClaimRecord]:
             approved_by=Person(row.a_email, row.a_name or "") if row.a_email else None,
             approved_at=row.reviewed_at,
             corrections=corrections,
-            public_url=base + public_path(row.cid, row.text),
+            public_url=base + public_path(row.cid, row.public_slug),
             verdict_id=row.vid,
             first_published_at=first_published,
         )
 
 
-def _first_first(appearances: list[Appearance]) -> list[Appearance]:
-    """Distinct URLs, the earliest dated first (the first appearance), undated after."""
-    seen: dict[str, Appearance] = {}
-    for appearance in appearances:
-        seen.setdefault(appearance.url, appearance)
-    return sorted(seen.values(), key=lambda a: (a.published_at is None, a.published_at or date.max))
+@dataclass(frozen=True)
+class _Seen:
+    """An appearance and where it came from: 0 the claim's own URL, 1 its document, 2 and 3 a
+    restatement's (``member``, its id) URL and document."""
+
+    appearance: Appearance
+    origin: int
+    member: int
 
 
-def _corrections(
-    session: Session, chosen: Selection
-) -> dict[int, tuple[list[Correction], datetime | None]]:
-    """For each exported claim whose verdict corrects another: the corrections, oldest first,
-    and when the first verdict of that line was published."""
+def _first_first(candidates: list[_Seen]) -> list[Appearance]:
+    """Distinct URLs (the claim's own before a restatement's), the earliest dated first (the
+    first appearance), undated after; ties in a fixed order, as the Postgres path gives them."""
+    best: dict[str, _Seen] = {}
+    for seen in candidates:
+        kept = best.get(seen.appearance.url)
+        if kept is None or (seen.origin, seen.member) < (kept.origin, kept.member):
+            best[seen.appearance.url] = seen
+    ordered = sorted(
+        best.values(),
+        key=lambda s: (
+            s.appearance.published_at is None,
+            s.appearance.published_at or date.max,
+            s.origin,
+            s.member,
+            s.appearance.url,
+        ),
+    )
+    return [s.appearance for s in ordered]
+
+
+def _corrections(session: Session, chosen: Selection) -> dict[int, dict[int, Any]]:
+    """The approved and superseded verdicts of each chosen claim that has a correction."""
     verdicts = session.execute(
         select(
             Verdict.claim_id,
@@ -304,30 +319,33 @@ def _corrections(
             Verdict.status.in_([VerdictStatus.APPROVED, VerdictStatus.SUPERSEDED]),
             Verdict.claim_id.in_(select(Verdict.claim_id).where(Verdict.corrects_id.is_not(None))),
         )
-        .order_by(Verdict.claim_id, Verdict.id)
     ).all()
     by_claim: dict[int, dict[int, Any]] = defaultdict(dict)
     for row in verdicts:
         by_claim[row.claim_id][row.id] = row
-    out: dict[int, tuple[list[Correction], datetime | None]] = {}
-    for claim_id, rows in by_claim.items():
-        current = rows[max(rows)]  # the newest approved one is the exported verdict
-        corrections: list[Correction] = []
-        while current.corrects_id is not None and current.corrects_id in rows:
-            corrections.append(
-                Correction(current.reviewed_at.date(), current.correction_note or "Corrected.")
-            )
-            current = rows[current.corrects_id]
-        out[claim_id] = (corrections[::-1], current.reviewed_at)
-    return out
+    return by_claim
 
 
-def _restatement_appearances(session: Session, chosen: Selection) -> dict[int, list[Appearance]]:
+def _chain(rows: dict[int, Any], verdict_id: int) -> tuple[list[Correction], datetime | None]:
+    """The corrections that led to the exported verdict, oldest first, and when the first
+    verdict of the line was published."""
+    current = rows[verdict_id]
+    corrections: list[Correction] = []
+    while current.corrects_id is not None and current.corrects_id in rows:
+        corrections.append(
+            Correction(current.reviewed_at.date(), current.correction_note or "Corrected.")
+        )
+        current = rows[current.corrects_id]
+    return corrections[::-1], current.reviewed_at
+
+
+def _restatement_appearances(session: Session, chosen: Selection) -> dict[int, list[_Seen]]:
     """Where the restatements of each exported claim (its cluster) appeared."""
     member = aliased(Claim)
     rows = session.execute(
         select(
             Claim.id,
+            member.id,
             member.appearance_url,
             member.claim_date,
             Document.url,
@@ -341,12 +359,12 @@ def _restatement_appearances(session: Session, chosen: Selection) -> dict[int, l
         .outerjoin(Document, Document.id == member.document_id)
         .execution_options(yield_per=CHUNK)
     )
-    out: dict[int, list[Appearance]] = defaultdict(list)
-    for cid, url, when, doc_url, doc_date, title, publisher in rows:
+    out: dict[int, list[_Seen]] = defaultdict(list)
+    for cid, mid, url, when, doc_url, doc_date, title, publisher in rows:
         if url:
-            out[cid].append(Appearance(url, when))
+            out[cid].append(_Seen(Appearance(url, when), 2, mid))
         if doc_url:
-            out[cid].append(Appearance(doc_url, doc_date, title, publisher))
+            out[cid].append(_Seen(Appearance(doc_url, doc_date, title, publisher), 3, mid))
     return out
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.archive.storage import blob_store
 from app.db import get_db
-from app.exports import formats, package
+from app.exports import formats, package, postgres
 from app.exports.claimreview import claimreview_array, iter_datafeed
 from app.exports.query import (
     ExportFilters,
@@ -82,6 +82,8 @@ def render(session: Session, run: ExportRun, *, bom: bool = False) -> Iterator[s
         yield from iter_datafeed(claim_records(session, chosen), publisher(), run.created_at)
     elif fmt == "claims.csv":
         yield from formats.claims_csv(claim_records(session, chosen), bom=bom)
+    elif fmt == "claims.jsonl" and session.get_bind().dialect.name == "postgresql":
+        yield from postgres.claims_jsonl(session, run.id)  # the same rows, built by Postgres
     elif fmt == "claims.jsonl":
         yield from formats.claims_jsonl(claim_records(session, chosen))
     elif fmt == "evidence.csv":

@@ -67,6 +67,9 @@ class Claim(Base):
     # Set when an editor closes the claim (rejected) or it is withdrawn; None while it is open.
     closed_as: Mapped[ClaimClosure | None] = mapped_column(checked(ClaimClosure, "claim_closure"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The readable part of the public fact-check's URL, fixed when a verdict is first
+    # published so the URL never changes (app.workflow.verdicts.approve).
+    public_slug: Mapped[str | None] = mapped_column(String(80))
 
     document: Mapped[Document | None] = relationship(back_populates="claims")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])

@@ -31,15 +31,18 @@ class ExportRun(Base):
 
 
 class ExportedClaim(Base):
+    """One claim of an export run. No foreign keys to the claim and verdict: the rows are
+    written by one INSERT ... SELECT from existing verdicts (``app.exports.query.record_run``),
+    claims with a history are never deleted, and checking 100k keys per export would cost more
+    than the export itself."""
+
     __tablename__ = "exported_claims"
 
     run_id: Mapped[int] = mapped_column(
         ForeignKey("export_runs.id", ondelete="CASCADE"), primary_key=True
     )
-    claim_id: Mapped[int] = mapped_column(
-        ForeignKey("claims.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
-    verdict_id: Mapped[int] = mapped_column(ForeignKey("verdicts.id", ondelete="RESTRICT"))
+    claim_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    verdict_id: Mapped[int]
     chain_head: Mapped[str | None] = mapped_column(String(64))
 
     run: Mapped[ExportRun] = relationship(back_populates="claims")

@@ -28,7 +28,6 @@ from app.exports.query import (
     ExportFilters,
     claim_records,
     evidence_records,
-    public_path,
     published_selection,
 )
 from app.exports.records import ClaimRecord, EvidenceRecord
@@ -135,7 +134,7 @@ def feed() -> Response:
 @bp.get(f"/<{ID}:claim_id>-<slug>")
 def fact_check(claim_id: int, slug: str | None = None) -> ResponseReturnValue:
     record, evidence = _published(claim_id)
-    canonical = public_path(record.id, record.text)
+    canonical = record.public_url.removeprefix(settings().PUBLIC_URL.rstrip("/"))
     if request.path != canonical:
         return redirect(canonical, code=301)
     return render_template(

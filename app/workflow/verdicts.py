@@ -29,6 +29,8 @@ Decisions:
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -57,6 +59,15 @@ def _check_rating(rating: str) -> None:
         rating_value(scale(), rating)
     except ValueError as exc:
         raise Invalid(f"rating: {exc}", field="rating") from None
+
+
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
+def slug_of(text: str) -> str:
+    """The readable part of a public URL: the first words of the claim, ASCII, hyphenated."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(_SLUG_WORD.findall(ascii_text)[:10])[:80].strip("-")
 
 
 def _snapshot(v: Verdict) -> dict[str, object]:
@@ -191,6 +202,8 @@ def approve(session: Session, claim: Claim, editor: User, note: str | None) -> V
     verdict.review_note = note
     claim.assignee_id = None
     claim.lease_expires_at = None
+    if claim.public_slug is None:  # first publication: the public URL is fixed from now on
+        claim.public_slug = slug_of(claim.text)
     kind = "verdict_corrected" if verdict.corrects_id else "verdict_approved"
     events.record(
         session,

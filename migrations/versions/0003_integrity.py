@@ -136,16 +136,8 @@ def upgrade() -> None:
         sa.Column("verdict_id", sa.Integer(), nullable=False),
         sa.Column("chain_head", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
-            ["claim_id"], ["claims.id"], name=op.f("fk_exported_claims_claim_id_claims"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
             ["run_id"], ["export_runs.id"], name=op.f("fk_exported_claims_run_id_export_runs"),
             ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["verdict_id"], ["verdicts.id"], name=op.f("fk_exported_claims_verdict_id_verdicts"),
-            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("run_id", "claim_id", name=op.f("pk_exported_claims")),
     )

@@ -22,6 +22,7 @@ from app.models import (
     Verdict,
     VerdictStatus,
 )
+from app.workflow.verdicts import slug_of
 from tests import factories
 from tests.support.pages import fetched, news_page
 
@@ -37,6 +38,7 @@ def published(
 ) -> Verdict:
     """A corroborated claim with an approved verdict and ``evidence`` archived sources."""
     c = factories.ClaimFactory(state=ClaimState.CORROBORATED, **claim)
+    c.public_slug = slug_of(c.text)  # as approval fixes it
     verdict = Verdict(
         claim=c,
         rating=rating,
