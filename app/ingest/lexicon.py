@@ -157,7 +157,25 @@ def concept(word: str) -> str | None:
         return SYNONYMS[word]
     if zipf(base) < UNKNOWN_ZIPF and zipf(word) < UNKNOWN_ZIPF:
         return base[:NAME_PREFIX]  # "vesnian" / "vesnia": the same unknown name
-    return base
+    root = _verb_root(base)
+    return None if root in ATTRIBUTION else SYNONYMS.get(root, root)
+
+
+_NOMINAL = ("ment", "ation", "ition", "ion")
+ROOT_ZIPF = 2.5
+
+
+def _verb_root(word: str) -> str:
+    """The verb a nominalisation comes from, when English knows it: "containment" → "contain",
+    "evacuation" → "evacuate", "election" → "elect"; other words unchanged."""
+    for suffix in _NOMINAL:
+        stem = word.removesuffix(suffix)
+        if stem == word or len(stem) < 5:
+            continue
+        for root in (stem, stem + "e", stem + "ate"):
+            if zipf(root) >= ROOT_ZIPF and root not in STOP_WORDS:
+                return root
+    return word
 
 
 @lru_cache(maxsize=200_000)

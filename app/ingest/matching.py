@@ -177,8 +177,12 @@ def _match_quantities(
         else:
             reasons.append(f"same figure: {_show(qa)}")
     unmatched_b = [qb for index, qb in enumerate(b) if index not in used_b]
+    # "40 schools" / "45 schools": a figure of one kind on each side and none in common. When
+    # another figure of that kind agrees ("800 firefighters and 12 helicopters" / "850
+    # firefighters from 14 agencies"), the odd ones out count other things.
+    agreed = {qa.dimension for qa in a if qa not in unmatched_a}
     conflict = any(
-        qa.dimension == qb.dimension and qa.dimension != "year"
+        qa.dimension == qb.dimension and qa.dimension not in agreed and qa.dimension != "year"
         for qa in unmatched_a
         for qb in unmatched_b
     )

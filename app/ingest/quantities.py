@@ -90,12 +90,16 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
 }
 _CURRENCY = {"$": "usd", "£": "gbp", "€": "eur"}
 _HEDGES = re.compile(
-    r"\b(?:about|around|roughly|nearly|almost|approximately|approx\.?|some|close to|near|"
-    r"more than|over|less than|under|fewer than|at least|at most|up to|just over|just under|"
-    r"well over|upwards of|an estimated|estimated|a little (?:more|less) than|"
-    r"slightly (?:more|less) than|almost|circa|c\.)\s*$",
+    r"\b(?:(?P<above>more than|over|at least|just over|well over|upwards of|in excess of|"
+    r"a little more than|slightly more than|above)|"
+    r"(?P<below>less than|under|fewer than|at most|up to|just under|nearly|almost|"
+    r"a little less than|slightly less than|below)|"
+    r"about|around|roughly|approximately|approx\.?|some|close to|near|an estimated|estimated|"
+    r"circa|c\.)\s*$",
     re.I,
 )
+# How far past its figure a one-sided hedge reaches: "more than 14,000" covers 14,180.
+ABOVE, BELOW = Decimal("1.5"), Decimal("0.75")
 _SCALE_WORDS = "hundred|thousand|million|billion|trillion"
 _NUMBER_WORD = "|".join(sorted((*UNITS, *SCALES), key=len, reverse=True))
 _AFTER_SCALE = "(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
@@ -145,6 +149,7 @@ class Quantity:
     low: Decimal
     high: Decimal
     approximate: bool = False
+    direction: Literal["above", "below"] | None = None  # "more than" / "nearly"
 
     @property
     def value(self) -> Decimal:
@@ -253,8 +258,11 @@ def _unit_after(text: str, end: int) -> tuple[tuple[str, Decimal] | None, int]:
     return unit, (end + match.end() if unit else end)
 
 
-def _hedged(text: str, start: int) -> bool:
-    return _HEDGES.search(text[max(0, start - 30) : start]) is not None
+def _hedge(text: str, start: int) -> tuple[bool, Literal["above", "below"] | None]:
+    match = _HEDGES.search(text[max(0, start - 30) : start])
+    if match is None:
+        return False, None
+    return True, ("above" if match["above"] else "below" if match["below"] else None)
 
 
 def _fractions(text: str) -> list[tuple[int, int, Decimal]]:
@@ -310,7 +318,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             if low == low.to_integral_value():
                 found.append(Quantity("year", low, high))
                 continue
-        approximate = _hedged(text, raw.start)
+        approximate, direction = _hedge(text, raw.start)
         if dimension == "hours":
             # "2 hours and 10 minutes": the smaller unit adds to the larger
             follow = re.match(r"^\s*(?:and\s+)?", text[unit_end:])
@@ -321,7 +329,7 @@ def quantities(text: str) -> tuple[Quantity, ...]:
                     low += nxt.value * extra[1] / factor
                     high += nxt.value * extra[1] / factor
                     i += 1
-        found.append(Quantity(dimension, low * factor, high * factor, approximate))
+        found.append(Quantity(dimension, low * factor, high * factor, approximate, direction))
     return tuple(_unique(found))
 
 
@@ -347,6 +355,8 @@ def agree(a: Quantity, b: Quantity) -> Agreement | None:
         return None
     if a.high >= b.low and b.high >= a.low and (a.low != a.high or b.low != b.high):
         return "approximate"  # a value inside the other's range
+    if _within_bound(a, b) or _within_bound(b, a):
+        return "approximate"
     larger = max(abs(a.value), abs(b.value))
     if larger == 0:
         return None
@@ -354,3 +364,12 @@ def agree(a: Quantity, b: Quantity) -> Agreement | None:
     if gap <= TOLERANCE / 4 or ((a.approximate or b.approximate) and gap <= TOLERANCE):
         return "approximate"
     return None
+
+
+def _within_bound(hedged: Quantity, other: Quantity) -> bool:
+    """``other`` lies on the side a one-sided hedge points to, not too far from it."""
+    if hedged.direction == "above":
+        return hedged.low <= other.value <= hedged.high * ABOVE
+    if hedged.direction == "below":
+        return hedged.low * BELOW <= other.value <= hedged.high
+    return False

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from app.ingest.features import features_of
 
-BASE = 0.05
+BASE = 0.2
 
 
 @dataclass(frozen=True)
