@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - typographic quotes and dashes are what scraped text holds
 """Do two claims state the same fact? Numbers, polarity and rare words decide.
 
 Public interface:
@@ -36,6 +37,11 @@ from typing import Literal
 from app.ingest.lexicon import concept, pole, tokens, weight
 from app.ingest.quantities import Quantity, agree, quantities
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 Relation = Literal["same", "approximate", "contradicts", "different"]
 
 SUGGEST_SCORE = 0.25  # below this two claims are "different" whatever else holds
@@ -45,9 +51,9 @@ MAX_WORD_KEYS = 12
 NEGATION_WINDOW = 4  # content words a negator governs
 BUCKET = math.log(1.12)  # number buckets as wide as the approximation tolerance
 
-_NEGATORS = frozenset(
-    "not n't no never none nobody nothing neither nor without deny denied denies denying "
-    "refute refuted refutes fail failed fails false".split()
+_NEGATORS = _words(
+    """not n't no never none nobody nothing neither nor without deny denied denies denying
+    refute refuted refutes fail failed fails false"""
 )
 _CLAUSE_END = re.compile(r"[,;:.()\"“”—–]|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|[,;:.()\"“”—–]")

@@ -69,16 +69,16 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     **dict.fromkeys(
         ("percent", "per cent", "%", "percentage points", "percentage point", "points", "point"),
         ("percent", Decimal(1)),
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(("basis points", "basis point", "bps", "bp"), ("percent", Decimal("0.01"))),
     **dict.fromkeys(("hectare", "hectares", "ha"), ("hectares", Decimal(1))),
     **dict.fromkeys(("acre", "acres"), ("hectares", Decimal("0.404686"))),
     **dict.fromkeys(
         ("square kilometres", "square kilometers", "km2", "sq km"), ("hectares", Decimal(100))
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(
         ("kilometre", "kilometres", "kilometer", "kilometers", "km"), ("km", Decimal(1))
-    ),  # fmt: skip
+    ),
     **dict.fromkeys(("mile", "miles"), ("km", Decimal("1.609344"))),
     **dict.fromkeys(("nautical mile", "nautical miles"), ("km", Decimal("1.852"))),
     **dict.fromkeys(("metre", "metres", "meter", "meters", "m"), ("km", Decimal("0.001"))),
@@ -139,7 +139,7 @@ _UNIT_AFTER = re.compile(
     r"square kilomet(?:re|er)s|sq km|km2|[a-z]+|%))",
     re.I,
 )
-_DETERMINERS = frozenset("the both these those their its his her our your my".split())
+_DETERMINERS = frozenset(("the", "both", "these", "those", "their", "its", "his", "her", "our"))
 Agreement = Literal["exact", "approximate"]
 
 
@@ -314,10 +314,14 @@ def quantities(text: str) -> tuple[Quantity, ...]:
         dimension, factor = unit if unit else ("count", Decimal(1))
         if raw.currency:
             dimension, factor = raw.currency, Decimal(1)
-        if dimension == "count" and not raw.words and 1800 <= low <= 2100 and low == high:
-            if low == low.to_integral_value():
-                found.append(Quantity("year", low, high))
-                continue
+        if (
+            dimension == "count"
+            and not raw.words
+            and 1800 <= low <= 2100
+            and low == high == low.to_integral_value()
+        ):
+            found.append(Quantity("year", low, high))
+            continue
         approximate, direction = _hedge(text, raw.start)
         if dimension == "hours":
             # "2 hours and 10 minutes": the smaller unit adds to the larger

@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _VERBS = (
     r"said|says|say|told|tells|announced|announces|confirmed|confirms|denied|denies|claimed|"
     r"claims|insisted|insists|added|adds|noted|notes|stated|states|warned|warns|argued|"
     r"argues|explained|explains|wrote|writes|acknowledged|admitted|disclosed|revealed|testified|"
     r"claim|deny|confirm|insist|warn|argue|ruled|rules|disputes|dispute|disputed|maintains"
 )
-_PRONOUNS = frozenset(
-    "he she they it we i you his her their its this that these those there who which one".split()
+_PRONOUNS = _words(
+    "he she they it we i you his her their its this that these those there who which one"
 )
 _NP = r"[A-Z\"“]?[\w.'’&-]+(?:\s+[\w.'’&()-]+){0,9}?"
 _LEADING = re.compile(
@@ -51,9 +56,9 @@ _LEAD_IN = re.compile(
     r"^(?:but|and|so|as|meanwhile|however|also|separately|earlier|later)\s+", re.I
 )
 # words a speaker's name or title never contains: auxiliaries, negation, most prepositions
-_NOT_IN_NAME = frozenset(
+_NOT_IN_NAME = _words(
     """has have had is are was were will would can could not never also on in at to by with
-    from that what i we you""".split()
+    from that what i we you"""
 )
 
 
@@ -87,11 +92,11 @@ def _clean(np: str, *, named: bool = False) -> str | None:
     return name
 
 
-_DETERMINERS = frozenset("the a an this that its their his her our".split())
-_GROUP_NOUNS = frozenset(
+_DETERMINERS = _words("the a an this that its their his her our")
+_GROUP_NOUNS = _words(
     """officials official spokesperson spokesman spokeswoman police ministry government council
     minister officer officers statement agreement report researchers scientists doctors
-    district authorities residents witnesses parents union company department agency""".split()
+    district authorities residents witnesses parents union company department agency"""
 )
 
 

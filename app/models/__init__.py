@@ -15,6 +15,7 @@ from app.models.events import Event
 from app.models.evidence import Evidence
 from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import OutboxMessage
+from app.models.similarity import ClaimKey, ClaimSimilarity, MatchRelation, SimilarityStatus
 from app.models.sources import Capture, Source
 from app.models.users import ApiToken, User
 from app.models.verdicts import Verdict
@@ -25,13 +26,17 @@ __all__ = [
     "CapturePurpose",
     "CaptureStatus",
     "Claim",
+    "ClaimKey",
+    "ClaimSimilarity",
     "ClaimState",
     "Document",
     "Event",
     "Evidence",
     "IdempotencyRecord",
+    "MatchRelation",
     "OutboxMessage",
     "Role",
+    "SimilarityStatus",
     "Source",
     "SourceHealth",
     "Stance",

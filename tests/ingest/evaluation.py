@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from app.ingest.candidates import DEFAULT_MIN_SCORE, Candidate, extract_candidates
 from app.ingest.matching import (
+    Match,
     blocking_keys,
     compare,
     probe_keys,
@@ -187,9 +188,10 @@ def restatement_figures(corpus: Corpus) -> RestatementFigures:
             figures.top3 += partner in order[:3]
             both = both and partner in order[:3]
             if partner not in order[:3]:
+                rank_of = order.index(partner) + 1 if partner in order else "-"
                 figures.misses.append(
-                    f"[{pair.relation}] rank {order.index(partner) + 1 if partner in order else '-'}"
-                    f" {match.score:.2f} {match.relation}\n    {pair.a.text}\n    {pair.b.text}"
+                    f"[{pair.relation}] rank {rank_of} {match.score:.2f} {match.relation}"
+                    f"\n    {pair.a.text}\n    {pair.b.text}"
                 )
         figures.pairs_top3 += both
     # auto-joins over every pair the service would auto-join (each new claim vs its shortlist)
