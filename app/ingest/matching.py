@@ -45,7 +45,11 @@ def _words(text: str) -> frozenset[str]:
 Relation = Literal["same", "approximate", "contradicts", "different"]
 
 SUGGEST_SCORE = 0.25  # below this two claims are "different" whatever else holds
+# Two common words in common ("begin", "September") are a coincidence, not a fact; a shared
+# figure is not.
+MIN_SHARED_WEIGHT = 5.5
 NUMBER_CONFLICT_FACTOR = 0.5
+NAME_WEIGHT = 4.5  # a capitalised word this rare is a name
 KEY_MIN_WEIGHT = 1.5  # words commoner than this (Zipf above 6) are not worth an index entry
 MAX_WORD_KEYS = 12
 NEGATION_WINDOW = 4  # content words a negator governs
@@ -55,6 +59,12 @@ _NEGATORS = _words(
     """not n't no never none nobody nothing neither nor without deny denied denies denying
     refute refuted refutes fail failed fails false"""
 )
+_MONTH_NAMES = _words(
+    "january february march april may june july august september october november december"
+)
+_WEEKDAY_NAMES = _words("monday tuesday wednesday thursday friday saturday sunday")
+LEAD_WINDOW = 4  # the subject of a news sentence comes first
+_CAPITALISED = re.compile(r"[A-Z][\w'’-]*")
 _CLAUSE_END = re.compile(r"[,;:.()\"“”—–]|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|[,;:.()\"“”—–]")
 
@@ -74,6 +84,9 @@ class Signature:
     negations: tuple[frozenset[str], ...]  # concepts each negator governs
     poles: Mapping[str, frozenset[int]]  # opposition key -> signs, a negated pole flipped
     weight: float  # total weight of concepts and quantities
+    lead: str | None = None  # the name the claim opens on ("Reller arrived ...")
+    months: frozenset[str] = frozenset()
+    weekdays: frozenset[str] = frozenset()
 
     @property
     def keys(self) -> frozenset[str]:
@@ -141,6 +154,11 @@ def signature(text: str) -> Signature:
             negations.append(frozenset(scope))
     found = quantities(text)
     total = sum(concepts.values()) + sum(_quantity_weight(q) for q in found)
+    words = text.replace("’", "'").split()
+    lowered = {w.strip(".,;:!?\"'()").lower() for w in words}
+    months = frozenset(
+        w for w in lowered & _MONTH_NAMES if w != "may" or re.search(r"\bMay\b", text)
+    )
     return Signature(
         text=text,
         concepts=concepts,
@@ -148,7 +166,23 @@ def signature(text: str) -> Signature:
         negations=tuple(negations),
         poles={key: frozenset(signs) for key, signs in poles.items()},
         weight=total,
+        lead=_lead(words),
+        months=months,
+        weekdays=frozenset(lowered & _WEEKDAY_NAMES),
     )
+
+
+def _lead(words: list[str]) -> str | None:
+    """The rare name among the first words, the claim's likely subject."""
+    for word in words[:LEAD_WINDOW]:
+        if not _CAPITALISED.match(word):
+            continue
+        for token in tokens(word):
+            key = concept(token)
+            low = token.lower()
+            if key and weight(key) >= NAME_WEIGHT and low not in _MONTH_NAMES | _WEEKDAY_NAMES:
+                return key
+    return None
 
 
 def _as_signature(claim: Signature | str) -> Signature:
@@ -224,6 +258,17 @@ def _polarity_clash(a: Signature, b: Signature) -> str | None:
     return None
 
 
+def _clash(a: Signature, b: Signature) -> str | None:
+    """Why two alike claims are about different things: their subjects, months or weekdays."""
+    if a.lead and b.lead and a.lead not in b.concepts and b.lead not in a.concepts:
+        return f"different subjects: {a.lead} / {b.lead}"
+    if a.months and b.months and a.months != b.months:
+        return "different months: " + "/".join(sorted(a.months ^ b.months))
+    if a.weekdays and b.weekdays and a.weekdays != b.weekdays:
+        return "different days: " + "/".join(sorted(a.weekdays ^ b.weekdays))
+    return None
+
+
 def compare(a: Signature | str, b: Signature | str) -> Match:
     """How claim ``a`` relates to claim ``b`` (symmetric)."""
     sa, sb = _as_signature(a), _as_signature(b)
@@ -241,8 +286,11 @@ def compare(a: Signature | str, b: Signature | str) -> Match:
         reasons = [f"shared words: {', '.join(top)}", *reasons]
     if conflict:
         return Match(round(score * NUMBER_CONFLICT_FACTOR, 3), "different", reasons)
+    veto = _clash(sa, sb)
+    if veto is not None:
+        return Match(round(score * NUMBER_CONFLICT_FACTOR, 3), "different", [*reasons, veto])
     score = round(min(1.0, score), 3)
-    if score < SUGGEST_SCORE:
+    if score < SUGGEST_SCORE or (shared < MIN_SHARED_WEIGHT and not number_share):
         return Match(score, "different", reasons)
     clash = _polarity_clash(sa, sb)
     if clash is not None:

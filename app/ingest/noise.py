@@ -160,6 +160,19 @@ _SPEAKER_TAG = re.compile(r"^[A-Z][A-Z.'’ -]{1,30}:\s+(?=\S)")
 _ABOUT = re.compile(r"^(?:about (?:us|the company|[A-Z]\w+)|notes? to editors)\b", re.IGNORECASE)
 
 
+_AUTHOR_NOTE = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:chairs|is|covers|writes|teaches|leads|runs|directs|heads|"
+    r"works|lives|founded|edits)\b[^.!?]{0,90}\.$"
+)
+
+
+def is_author_note(line: str) -> bool:
+    """An op-ed's closing line about its author ("Dana Price chairs the Parents' Alliance.");
+    only meaningful for the last prose line of a document."""
+    text = line.strip()
+    return len(text.split()) <= 14 and _AUTHOR_NOTE.match(text) is not None
+
+
 def ends_sentence(line: str) -> bool:
     return _TERMINAL.search(line.strip()) is not None
 

@@ -30,6 +30,7 @@ import pysbd
 from app.ingest.noise import (
     dateline_length,
     ends_sentence,
+    is_author_note,
     is_heading,
     is_noise_line,
     opens_boilerplate,
@@ -130,7 +131,10 @@ def split_paragraph(line: str) -> list[tuple[int, int]]:
 
 def sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
-    for line_start, line_end, _ in prose_lines(text):
+    lines = list(prose_lines(text))
+    if lines and is_author_note(text[lines[-1][0] : lines[-1][1]]):
+        lines.pop()  # the op-ed's closing line about its author
+    for line_start, line_end, _ in lines:
         line = text[line_start:line_end]
         for index, (start, end) in enumerate(split_paragraph(line)):
             if index == 0:  # a dateline opens a wire story's first paragraph
