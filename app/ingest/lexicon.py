@@ -26,6 +26,8 @@ from functools import lru_cache
 import simplemma
 from wordfreq import zipf_frequency
 
+from app.ingest.numbers import SCALES, UNITS
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -110,6 +112,7 @@ for _entry in re.split(r"\n(?=\w)", _POLES.strip()):
 SYNONYMS: dict[str, str] = {
     word: line.split()[0] for line in _FAMILIES.strip().splitlines() for word in line.split()
 }
+NUMBER_WORDS = frozenset(UNITS) | frozenset(SCALES) | {"hundreds", "thousands", "millions"}
 UNKNOWN_ZIPF = 1.0  # below this a word is (nearly) absent from English text: a name
 NAME_PREFIX = 6
 _TOKEN = re.compile(r"[a-z][a-z'’\-]*[a-z]|[a-z]")
@@ -146,8 +149,8 @@ def concept(word: str) -> str | None:
     opposite = pole(word)
     if opposite is not None:
         return opposite[0]
-    if len(word) < 2 or word in STOP_WORDS:
-        return None
+    if len(word) < 2 or word in STOP_WORDS or word in NUMBER_WORDS:
+        return None  # numbers are compared as quantities, not as words
     base = lemma(word)
     if base in STOP_WORDS or base in ATTRIBUTION or word in ATTRIBUTION:
         return None

@@ -119,7 +119,8 @@ def suggest(session: Session, claim: Claim) -> list[tuple[ClaimSimilarity, Match
         row.relation = MatchRelation(match.relation)
         row.reasons = list(match.reasons)
         kept.append((row, match))
-    keep_ids = [row.id for row, _ in kept if row.id is not None]
+    session.flush()  # new rows get their ids before the stale ones are cleared
+    keep_ids = [row.id for row, _ in kept]
     session.execute(
         delete(ClaimSimilarity)
         .where(
