@@ -34,16 +34,12 @@ def rank(new: Signature, candidates: Iterable[tuple[int, Signature]]) -> list[tu
 
 
 def auto_joins(ranked: list[tuple[int, Match]]) -> list[tuple[int, Match]]:
-    """The best suggestion when it is ``same`` and scores at least ``AUTO_JOIN_SCORE``.
+    """The best ``same`` suggestion when it scores at least ``AUTO_JOIN_SCORE``.
 
-    Never a contradiction or an approximation, and never when a contradiction scores as high:
-    two claims that disagree about the same fact are for a person to sort out.
+    Never a contradiction or an approximation: those are for a person to sort out, and they
+    stay listed as suggestions beside the join.
     """
-    if not ranked:
+    same = [(claim_id, m) for claim_id, m in ranked if m.relation == "same"]
+    if not same or same[0][1].score < AUTO_JOIN_SCORE:
         return []
-    best_id, best = ranked[0]
-    if best.relation != "same" or best.score < AUTO_JOIN_SCORE:
-        return []
-    if any(m.relation == "contradicts" and m.score >= AUTO_JOIN_SCORE for _, m in ranked):
-        return []
-    return [(best_id, best)]
+    return same[:1]

@@ -169,9 +169,9 @@ def test_auto_join_only_for_a_confident_same_match() -> None:
     assert auto_joins([(1, same)]) == [(1, same)]
     assert auto_joins([(1, contradiction)]) == []
     assert auto_joins([]) == []
-    # a high-scoring contradiction among the suggestions holds the join back for a person
+    # a contradiction ranked above the restatement stays a suggestion; the restatement joins
     loud = type(contradiction)(0.95, "contradicts", [])
-    assert auto_joins([(1, same), (2, loud)]) == []
+    assert auto_joins([(2, loud), (1, same)]) == [(1, same)]
 
 
 def test_the_earlier_names_still_answer() -> None:
