@@ -73,7 +73,7 @@ _TIMESTAMP = re.compile(
 )
 _DATELINE = re.compile(
     r"^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}"  # GENEVA, NEW YORK, ST. PETERSBURG
-    r"(?:,\s*[A-Z][\w .]{1,30})?"  # , Switzerland / , March 14
+    r"(?:,\s*[A-Z0-9][\w .,]{1,30}?)?"  # , Switzerland / , March 14 / , 12 March 2024
     r"(?:\s*\([A-Z][\w .&]{0,20}\))?"  # (Reuters), (AP)
     r"\s*[-—–]{1,2}\s+"
 )
