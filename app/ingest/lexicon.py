@@ -132,6 +132,8 @@ def zipf(word: str) -> float:
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     word = word.removesuffix("'s").removesuffix("'")
+    if not word.strip("'-"):
+        return word
     found = simplemma.lemmatize(word, lang="en")
     return str(found).lower()
 
