@@ -60,9 +60,20 @@ _TEMPLATES = (
     "{Org} confirmed that {count} {noun} had {verb2} the {noun2} near {Place}.",
     "{Place} has not {verb} any {noun} since {year}, {Name} told reporters.",
 )
-_VERBS = "closed opened rebuilt damaged sold counted moved repaired approved evacuated".split()
-_VERBS2 = "reach replace inspect protect register deliver".split()
-_TRENDS = "raised cut lifted lowered doubled".split()
+_VERBS = [
+    "closed",
+    "opened",
+    "rebuilt",
+    "damaged",
+    "sold",
+    "counted",
+    "moved",
+    "repaired",
+    "approved",
+    "evacuated",
+]
+_VERBS2 = ["reach", "replace", "inspect", "protect", "register", "deliver"]
+_TRENDS = ["raised", "cut", "lifted", "lowered", "doubled"]
 
 
 class Generator:
@@ -111,7 +122,7 @@ class Generator:
         words = claim.rstrip(".").split()
         if len(words) > 6:
             cut = self.rng.randint(2, len(words) - 3)
-            words = words[cut:] + ["-"] + words[:cut]
+            words = [*words[cut:], "-", *words[:cut]]
         return "Reports say " + " ".join(words) + ", it emerged."
 
 
