@@ -316,15 +316,19 @@ def _number_keys(q: Quantity, *, probe: bool) -> Iterable[str]:
         yield f"~:{q.dimension}:{bucket + offset}"
 
 
+KEY_LENGTH = 80  # the width of claim_keys.key
+
+
 def _keys(sig: Signature, *, probe: bool) -> Iterable[str]:
     for q in sig.quantities:
-        yield from _number_keys(q, probe=probe)
+        for key in _number_keys(q, probe=probe):
+            yield key[:KEY_LENGTH]
     rare = sorted(
         (w for w, weight_ in sig.concepts.items() if weight_ >= KEY_MIN_WEIGHT),
         key=lambda w: (-sig.concepts[w], w),
     )
     for word in rare[:MAX_WORD_KEYS]:
-        yield f"w:{word}"
+        yield f"w:{word}"[:KEY_LENGTH]
 
 
 def key_weight(key: str) -> float:

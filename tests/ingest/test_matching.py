@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.ingest.matching import blocking_keys, compare, probe_keys, shortlist, signature
 from app.ingest.similarity import claim_key, similarity
@@ -178,3 +180,19 @@ def test_the_earlier_names_still_answer() -> None:
     old = "The ministry said 40 schools in the region were rebuilt last year."
     assert similarity(claim_key(old), claim_key(old)) == 1.0
     assert similarity(old, "The ministry said 40 schools in the region were not rebuilt.") == 0
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_any_text_compares_without_error(a: str, b: str) -> None:
+    match = compare(a, b)
+    assert 0.0 <= match.score <= 1.0
+    assert match.relation in ("same", "approximate", "contradicts", "different")
+    assert compare(b, a).relation == match.relation
+    assert all(isinstance(key, str) and len(key) <= 80 for key in blocking_keys(a))
+
+
+def test_keys_fit_the_index_column_whatever_the_input() -> None:
+    huge = "The fund holds " + "9" * 300 + " dollars and " + "x" * 300 + "ology."
+    assert all(len(key) <= 80 for key in blocking_keys(huge))
+    assert all(len(key) <= 80 for key in probe_keys(huge))
