@@ -13,7 +13,8 @@ inserted and indexed as ``create_claim`` does, timed through ``assign_cluster`` 
 shortlist, comparison, suggestions stored, auto-join), then rolled back so the store keeps
 its size. The baseline in the same run is the naive scan at the first size: every stored
 claim read and compared (signatures cached in memory, as a warm worker would have them).
-Medians and 95th percentiles in milliseconds.
+Medians and 95th percentiles in milliseconds; "found" counts the restatements whose stored
+original is among their suggestions.
 
 Postgres: the database named by ``--database-url`` (default: the test database of this
 worktree's settings, ``claimdesk_h_match``) is migrated and its claims emptied before and
@@ -152,8 +153,8 @@ def load(engine: Engine, start: int, texts: list[str]) -> None:
                     for row in claims:
                         copy.write_row(row)
                 with cur.copy("COPY claim_keys (key, claim_id) FROM STDIN") as copy:
-                    for row in keys:
-                        copy.write_row(row)
+                    for key_row in keys:
+                        copy.write_row(key_row)
                 cur.execute("SELECT setval('claims_id_seq', (SELECT max(id) FROM claims))")
                 cur.execute("ANALYZE claims")
                 cur.execute("ANALYZE claim_keys")
@@ -196,19 +197,24 @@ def _new_claim(session: Session, claim_text: str) -> Claim:
 
 
 def time_new_claims(
-    engine: Engine, texts: list[str], run: Callable[[Session, Claim], object]
-) -> list[float]:
-    """Milliseconds of ``run`` for each new claim, each rolled back afterwards."""
-    timings = []
-    for claim_text in texts:
+    engine: Engine,
+    texts: list[tuple[str, int | None]],
+    run: Callable[[Session, Claim], object],
+) -> tuple[list[float], int]:
+    """Milliseconds of ``run`` for each new claim (rolled back afterwards), and how many of
+    the restatements got the claim they restate among their suggestions."""
+    timings, found = [], 0
+    for claim_text, source in texts:
         with Session(engine) as session:
             claim = _new_claim(session, claim_text)
             start = time.perf_counter()
             run(session, claim)
             session.flush()
             timings.append((time.perf_counter() - start) * 1000)
+            if source is not None:
+                found += source in {other for other, _ in clusters.similar(session, claim)}
             session.rollback()
-    return timings
+    return timings, found
 
 
 def _task(session: Session, claim: Claim) -> None:
@@ -225,10 +231,12 @@ def _stats(timings: list[float]) -> str:
     return f"{statistics.median(ordered):>10.1f}{p95:>10.1f}"
 
 
-def new_texts(gen: Generator, stored: list[str], count: int) -> list[str]:
+def new_texts(gen: Generator, stored: list[str], count: int) -> list[tuple[str, int | None]]:
+    """Half restatements of stored claims (with the id they restate), half fresh claims."""
     half = count // 2
-    restated = [gen.restate(gen.rng.choice(stored)) for _ in range(half)]
-    return restated + [gen.claim() for _ in range(count - half)]
+    sources = [gen.rng.randrange(len(stored)) for _ in range(half)]
+    restated: list[tuple[str, int | None]] = [(gen.restate(stored[i]), i + 1) for i in sources]
+    return restated + [(gen.claim(), None) for _ in range(count - half)]
 
 
 def bench_backend(name: str, url: str, sizes: list[int], count: int) -> Iterator[str]:
@@ -249,10 +257,13 @@ def bench_backend(name: str, url: str, sizes: list[int], count: int) -> Iterator
             loaded = time.perf_counter() - started
             texts = new_texts(gen, stored, count)
             time_new_claims(engine, texts[:5], _task)  # warm the caches and the plans
-            timings = time_new_claims(engine, texts, _task)
-            yield f"{name:<10}{size:>12,}{'index':>8}{_stats(timings)}   (load {loaded:.0f} s)"
+            timings, found = time_new_claims(engine, texts, _task)
+            yield (
+                f"{name:<10}{size:>12,}{'index':>8}{_stats(timings)}{found:>7}/{count // 2}"
+                f"   (load {loaded:.0f} s)"
+            )
             if size == sizes[0]:
-                naive = time_new_claims(engine, texts[: max(10, count // 5)], _naive)
+                naive, _ = time_new_claims(engine, texts[: max(10, count // 5)], _naive)
                 yield f"{name:<10}{size:>12,}{'naive':>8}{_stats(naive)}"
     finally:
         empty(engine)
@@ -260,7 +271,8 @@ def bench_backend(name: str, url: str, sizes: list[int], count: int) -> Iterator
 
 
 def matching(args: argparse.Namespace) -> None:
-    print(f"{'backend':<10}{'stored':>12}{'method':>8}{'median ms':>10}{'p95 ms':>10}")
+    header = f"{'backend':<10}{'stored':>12}{'method':>8}{'median ms':>10}{'p95 ms':>10}"
+    print(f"{header}{'found':>11}")
     backends = ["postgres", "sqlite"] if args.backend == "both" else [args.backend]
     for backend in backends:
         if backend == "postgres":
