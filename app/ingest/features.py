@@ -8,7 +8,11 @@ Public interface:
 
 Positive features mark what a fact-checker can verify: figures ("number", "money",
 "percentage"), time ("date", "duration"), named actors ("person", "organisation", "place"),
-"attribution" verbs, "event" verbs, "comparative" and "statistic" words. Penalties mark what
+"attribution" verbs, "event" verbs, "comparative" and "statistic" words, and the facts that
+carry no figure: "official_role" (who led, chaired, attended), "agreement" (what a deal or law
+requires, allows or sets up), "procedure" (in person, by video link, behind closed doors, a
+vote), "scheduled_date" ("on 14 March", "from the first of April") and "status" ("remains
+closed", "is excluded", "was caused by"). Penalties mark what
 cannot be checked: "opinion" and "modal" words, "question"s, "conditional"s, "first_person"
 chatter, "vague" quantifiers, sentences that are mostly a direct "quote", and "short" ones.
 Everything is regular expressions over the sentence: deterministic and fast.
