@@ -13,7 +13,8 @@ Public interface:
 - ``blocking_keys(text) -> set[str]``: what a store indexes a claim under (its numbers and its
   rare lemmas); ``probe_keys(sig)`` adds the neighbouring number buckets a new claim looks up.
 - ``shortlist(probes, postings, limit)``: the stored claims sharing the most key weight with a
-  new one, the only ones ``compare`` then reads.
+  new one, the only ones ``compare`` then reads; ``selective`` down-weights keys so common
+  that they are read only in part (``KEY_POSTINGS``).
 
 The rule: content words count by rarity (``app.ingest.lexicon``), shared quantities
 (``app.ingest.quantities``) count like rare words; a quantity on each side of the same kind
@@ -356,12 +357,37 @@ def probe_keys(claim: Signature | str) -> dict[str, float]:
     return {key: key_weight(key) for key in _keys(_as_signature(claim), probe=True)}
 
 
+# A key under more than KEY_POSTINGS stored claims is read for its newest KEY_POSTINGS only and
+# counts for little: at a million claims "w:council" or "n:year:2003" say almost nothing, and
+# claims reached only through them must not crowd out an older claim sharing a rare key.
+KEY_POSTINGS = 500
+COMMON_KEY_FACTOR = 0.1
+
+
+def selective(probes: Mapping[str, float], postings: Mapping[str, int]) -> dict[str, float]:
+    """``probes`` with the weight of every saturated key (``postings`` at or above
+    ``KEY_POSTINGS``) cut to ``COMMON_KEY_FACTOR`` of it."""
+    return {
+        key: weight * (COMMON_KEY_FACTOR if postings.get(key, 0) >= KEY_POSTINGS else 1.0)
+        for key, weight in probes.items()
+    }
+
+
 def shortlist(
     probes: Mapping[str, float], postings: Iterable[tuple[int, str]], limit: int
 ) -> list[int]:
-    """Ids of the ``limit`` stored claims sharing the most probe weight (newest on ties)."""
-    totals: dict[int, float] = {}
+    """Ids of the ``limit`` stored claims sharing the most probe weight (newest on ties).
+
+    ``postings`` are (claim id, key) pairs; each key contributes its newest ``KEY_POSTINGS``
+    claims, down-weighted when it has that many, as the database lookup does."""
+    by_key: dict[str, list[int]] = {}
     for claim_id, key in postings:
-        totals[claim_id] = totals.get(claim_id, 0.0) + probes.get(key, 0.0)
+        by_key.setdefault(key, []).append(claim_id)
+    counts = {key: len(ids) for key, ids in by_key.items()}
+    weights = selective(probes, counts)
+    totals: dict[int, float] = {}
+    for key, ids in by_key.items():
+        for claim_id in sorted(ids, reverse=True)[:KEY_POSTINGS]:
+            totals[claim_id] = totals.get(claim_id, 0.0) + weights.get(key, 0.0)
     ranked = sorted(totals.items(), key=lambda item: (-item[1], -item[0]))
     return [claim_id for claim_id, _ in ranked[:limit]]

@@ -6,7 +6,8 @@ For each new or reworded claim the cluster task (``CLUSTER_TASK``) calls ``assig
 1. the claim is indexed under its blocking keys (``claim_keys``: numbers and rare lemmas,
    ``app.ingest.matching.blocking_keys``);
 2. the stored claims sharing the most key weight are shortlisted by the database, each key's
-   lookup bounded (``PER_KEY``), so the work does not grow with the number of stored claims;
+   lookup bounded (``KEY_POSTINGS``) and a key that fills its bound weighted down, so the
+   work does not grow with the number of stored claims;
 3. ``app.ingest.suggestions.rank`` compares the claim with the shortlist and the best few are
    stored as ``ClaimSimilarity`` suggestions (score, relation, reasons);
 4. only a ``same`` match at or above ``AUTO_JOIN_SCORE`` joins the cluster without a person; a
@@ -27,15 +28,17 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import Conflict
-from app.ingest.matching import Match, blocking_keys, probe_keys, signature
+from app.ingest.matching import (
+    KEY_POSTINGS,
+    Match,
+    blocking_keys,
+    probe_keys,
+    selective,
+    signature,
+)
 from app.ingest.suggestions import SHORTLIST, auto_joins, rank
 from app.models import Claim, ClaimKey, ClaimSimilarity, MatchRelation, SimilarityStatus, User
 from app.workflow import events
-
-# A key shared by very many claims ("n:count:2") is read for its newest PER_KEY claims only:
-# it says little, and reading all of it would make matching slower as the desk grows.
-PER_KEY = 500
-
 
 # ---- the index -------------------------------------------------------------------------
 
@@ -51,7 +54,7 @@ def index_claim(session: Session, claim: Claim) -> set[str]:
 
 def shortlisted(session: Session, claim: Claim, limit: int = SHORTLIST) -> list[int]:
     """Ids of the stored claims sharing the most key weight with ``claim`` (not itself)."""
-    probes = probe_keys(claim.text)
+    probes = selective(probe_keys(claim.text), _postings(session, claim))
     if not probes:
         return []
     arms = []
@@ -60,7 +63,7 @@ def shortlisted(session: Session, claim: Claim, limit: int = SHORTLIST) -> list[
             select(ClaimKey.claim_id)
             .where(ClaimKey.key == key, ClaimKey.claim_id != claim.id)
             .order_by(ClaimKey.claim_id.desc())
-            .limit(PER_KEY)
+            .limit(KEY_POSTINGS)
             .subquery()
         )
         arms.append(select(newest.c.claim_id, cast(literal(weight), Float).label("weight")))
@@ -73,6 +76,23 @@ def shortlisted(session: Session, claim: Claim, limit: int = SHORTLIST) -> list[
         .limit(limit)
     )
     return [row.claim_id for row in rows]
+
+
+def _postings(session: Session, claim: Claim) -> dict[str, int]:
+    """How many stored claims each probe key has, counted up to ``KEY_POSTINGS`` (a bounded
+    index scan per key)."""
+    arms = []
+    for key in probe_keys(claim.text):
+        some = (
+            select(ClaimKey.claim_id)
+            .where(ClaimKey.key == key, ClaimKey.claim_id != claim.id)
+            .limit(KEY_POSTINGS)
+            .subquery()
+        )
+        arms.append(select(literal(key).label("key"), func.count().label("n")).select_from(some))
+    if not arms:
+        return {}
+    return {row.key: row.n for row in session.execute(union_all(*arms))}
 
 
 def naive_candidates(session: Session, claim: Claim) -> list[int]:

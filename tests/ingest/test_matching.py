@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.ingest.matching import blocking_keys, compare, probe_keys, shortlist, signature
+from app.ingest.matching import (
+    COMMON_KEY_FACTOR,
+    KEY_POSTINGS,
+    blocking_keys,
+    compare,
+    probe_keys,
+    selective,
+    shortlist,
+    signature,
+)
 from app.ingest.similarity import claim_key, similarity
 from app.ingest.suggestions import AUTO_JOIN_SCORE, auto_joins, rank
 
@@ -196,3 +205,15 @@ def test_keys_fit_the_index_column_whatever_the_input() -> None:
     huge = "The fund holds " + "9" * 300 + " dollars and " + "x" * 300 + "ology."
     assert all(len(key) <= 80 for key in blocking_keys(huge))
     assert all(len(key) <= 80 for key in probe_keys(huge))
+
+
+def test_a_key_too_common_to_read_whole_counts_for_little() -> None:
+    common = [(i, "w:council") for i in range(1, KEY_POSTINGS + 11)]
+    probes = {"w:council": 4.0, "n:count:4213": 5.0}
+    assert selective(probes, {"w:council": KEY_POSTINGS, "n:count:4213": 1}) == {
+        "w:council": 4.0 * COMMON_KEY_FACTOR,
+        "n:count:4213": 5.0,
+    }
+    # claim 3 is too old to be among the common key's newest, but shares the rare key
+    found = shortlist(probes, [*common, (3, "n:count:4213")], 1)
+    assert found == [3]
