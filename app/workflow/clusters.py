@@ -23,17 +23,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Float, cast, delete, func, insert, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Float,
+    String,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import Conflict
 from app.ingest.matching import (
+    COMMON_KEY_FACTOR,
     KEY_POSTINGS,
     Match,
     blocking_keys,
     probe_keys,
-    selective,
     signature,
 )
 from app.ingest.suggestions import SHORTLIST, auto_joins, rank
@@ -53,8 +66,11 @@ def index_claim(session: Session, claim: Claim) -> set[str]:
 
 
 def shortlisted(session: Session, claim: Claim, limit: int = SHORTLIST) -> list[int]:
-    """Ids of the stored claims sharing the most key weight with ``claim`` (not itself)."""
-    probes = selective(probe_keys(claim.text), _postings(session, claim))
+    """Ids of the stored claims sharing the most key weight with ``claim`` (not itself).
+
+    One statement: each probe key reads at most its newest ``KEY_POSTINGS`` claims; a key that
+    fills that bound counts for ``COMMON_KEY_FACTOR`` of its weight (``selective``)."""
+    probes = probe_keys(claim.text)
     if not probes:
         return []
     arms = []
@@ -66,33 +82,25 @@ def shortlisted(session: Session, claim: Claim, limit: int = SHORTLIST) -> list[
             .limit(KEY_POSTINGS)
             .subquery()
         )
-        arms.append(select(newest.c.claim_id, cast(literal(weight), Float).label("weight")))
-    hits = union_all(*arms).subquery()
-    total = func.sum(hits.c.weight).label("total")
+        arms.append(
+            select(
+                newest.c.claim_id,
+                cast(literal(key), String).label("key"),
+                cast(literal(weight), Float).label("weight"),
+            )
+        )
+    hits = union_all(*arms).cte("hits")
+    counts = select(hits.c.key, func.count().label("n")).group_by(hits.c.key).cte("counts")
+    factor = case((counts.c.n >= KEY_POSTINGS, COMMON_KEY_FACTOR), else_=1.0)
+    total = func.sum(hits.c.weight * factor).label("total")
     rows = session.execute(
         select(hits.c.claim_id, total)
+        .join(counts, counts.c.key == hits.c.key)
         .group_by(hits.c.claim_id)
         .order_by(total.desc(), hits.c.claim_id.desc())
         .limit(limit)
     )
     return [row.claim_id for row in rows]
-
-
-def _postings(session: Session, claim: Claim) -> dict[str, int]:
-    """How many stored claims each probe key has, counted up to ``KEY_POSTINGS`` (a bounded
-    index scan per key)."""
-    arms = []
-    for key in probe_keys(claim.text):
-        some = (
-            select(ClaimKey.claim_id)
-            .where(ClaimKey.key == key, ClaimKey.claim_id != claim.id)
-            .limit(KEY_POSTINGS)
-            .subquery()
-        )
-        arms.append(select(literal(key).label("key"), func.count().label("n")).select_from(some))
-    if not arms:
-        return {}
-    return {row.key: row.n for row in session.execute(union_all(*arms))}
 
 
 def naive_candidates(session: Session, claim: Claim) -> list[int]:
