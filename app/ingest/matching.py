@@ -10,8 +10,8 @@ Public interface:
   (one fact, opposite polarity: "were rebuilt" / "were not rebuilt", "rose" / "fell", "X
   denied that ...") or ``different``. ``score`` in [0, 1] ranks suggestions; a contradiction
   keeps the score its wording earns, because a fact-checker wants to see it.
-- ``blocking_keys(text) -> set[str]``: what a store indexes a claim under (its numbers and its
-  rare lemmas); ``probe_keys(sig)`` adds the neighbouring number buckets a new claim looks up.
+- ``blocking_keys(text) -> set[str]``: what a store indexes a claim under (its numbers, their
+  approximate buckets and its rare lemmas); ``probe_keys(sig)``: what a new claim looks up.
 - ``shortlist(probes, postings, limit)``: the stored claims sharing the most key weight with a
   new one, the only ones ``compare`` then reads; ``selective`` down-weights keys so common
   that they are read only in part (``KEY_POSTINGS``).
@@ -312,8 +312,10 @@ def _number_keys(q: Quantity, *, probe: bool) -> Iterable[str]:
     yield f"n:{q.dimension}:{value}"
     if q.dimension in ("date", "year"):
         return
+    # Stored under its bucket and both neighbours, looked up under its own bucket only: two
+    # figures within the tolerance meet, and a new claim reads one index range per figure.
     bucket = _bucket(q.value)
-    for offset in (-1, 0, 1) if probe else (0,):
+    for offset in (0,) if probe else (-1, 0, 1):
         yield f"~:{q.dimension}:{bucket + offset}"
 
 
@@ -357,10 +359,10 @@ def probe_keys(claim: Signature | str) -> dict[str, float]:
     return {key: key_weight(key) for key in _keys(_as_signature(claim), probe=True)}
 
 
-# A key under more than KEY_POSTINGS stored claims is read for its newest KEY_POSTINGS only and
+# A key under KEY_POSTINGS stored claims or more is read for its newest KEY_POSTINGS only and
 # counts for little: at a million claims "w:council" or "n:year:2003" say almost nothing, and
 # claims reached only through them must not crowd out an older claim sharing a rare key.
-KEY_POSTINGS = 500
+KEY_POSTINGS = 200
 COMMON_KEY_FACTOR = 0.1
 
 

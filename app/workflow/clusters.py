@@ -133,9 +133,17 @@ def suggest(session: Session, claim: Claim) -> list[tuple[ClaimSimilarity, Match
     """
     index_claim(session, claim)
     ranked = rank_for(session, claim, shortlisted(session, claim))
+    stored = {
+        (row.claim_id, row.other_id): row
+        for row in session.scalars(
+            select(ClaimSimilarity).where(
+                or_(ClaimSimilarity.claim_id == claim.id, ClaimSimilarity.other_id == claim.id)
+            )
+        )
+    }
     kept: list[tuple[ClaimSimilarity, Match]] = []
     for other_id, match in ranked:
-        row = _pair(session, claim.id, other_id)
+        row = stored.get((max(claim.id, other_id), min(claim.id, other_id)))
         if row is None:
             row = ClaimSimilarity(
                 claim_id=max(claim.id, other_id),
