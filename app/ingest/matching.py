@@ -13,8 +13,8 @@ Public interface:
 - ``blocking_keys(text) -> set[str]``: what a store indexes a claim under (its numbers, their
   approximate buckets and its rare lemmas); ``probe_keys(sig)``: what a new claim looks up.
 - ``shortlist(probes, postings, limit)``: the stored claims sharing the most key weight with a
-  new one, the only ones ``compare`` then reads; ``selective`` down-weights keys so common
-  that they are read only in part (``KEY_POSTINGS``).
+  new one, the only ones ``compare`` then reads; ``selective`` weighs a key down by how many
+  stored claims share it, once that is more than ``RARE_POSTINGS``.
 
 The rule: content words count by rarity (``app.ingest.lexicon``), shared quantities
 (``app.ingest.quantities``) count like rare words; a quantity on each side of the same kind
@@ -359,18 +359,22 @@ def probe_keys(claim: Signature | str) -> dict[str, float]:
     return {key: key_weight(key) for key in _keys(_as_signature(claim), probe=True)}
 
 
-# A key under KEY_POSTINGS stored claims or more is read for its newest KEY_POSTINGS only and
-# counts for little: at a million claims "w:council" or "n:year:2003" say almost nothing, and
-# claims reached only through them must not crowd out an older claim sharing a rare key.
-KEY_POSTINGS = 200
-COMMON_KEY_FACTOR = 0.1
+# A key's weight falls with the number of stored claims under it, as an inverse document
+# frequency would: in full up to RARE_POSTINGS claims, then RARE_POSTINGS / n. Each key is read
+# for its newest KEY_POSTINGS claims only (n is counted up to there), so a key as common as
+# "w:council" or "n:year:2003" in a million claims costs a bounded index range and counts for
+# a tenth; an older claim sharing a rare key is not crowded out by the newest claims sharing
+# common ones. Below RARE_POSTINGS claims per key (every key of the corpus halves) the
+# weights are the plain rarity weights.
+RARE_POSTINGS = 50
+KEY_POSTINGS = 500
 
 
 def selective(probes: Mapping[str, float], postings: Mapping[str, int]) -> dict[str, float]:
-    """``probes`` with the weight of every saturated key (``postings`` at or above
-    ``KEY_POSTINGS``) cut to ``COMMON_KEY_FACTOR`` of it."""
+    """``probes`` with each weight scaled by ``min(1, RARE_POSTINGS / n)`` for a key with ``n``
+    stored claims (counted up to ``KEY_POSTINGS``)."""
     return {
-        key: weight * (COMMON_KEY_FACTOR if postings.get(key, 0) >= KEY_POSTINGS else 1.0)
+        key: weight * min(1.0, RARE_POSTINGS / max(1, min(postings.get(key, 0), KEY_POSTINGS)))
         for key, weight in probes.items()
     }
 
@@ -381,7 +385,7 @@ def shortlist(
     """Ids of the ``limit`` stored claims sharing the most probe weight (newest on ties).
 
     ``postings`` are (claim id, key) pairs; each key contributes its newest ``KEY_POSTINGS``
-    claims, down-weighted when it has that many, as the database lookup does."""
+    claims, weighted by ``selective``, as the database lookup does."""
     by_key: dict[str, list[int]] = {}
     for claim_id, key in postings:
         by_key.setdefault(key, []).append(claim_id)

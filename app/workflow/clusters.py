@@ -42,8 +42,8 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.errors import Conflict
 from app.ingest.matching import (
-    COMMON_KEY_FACTOR,
     KEY_POSTINGS,
+    RARE_POSTINGS,
     Match,
     blocking_keys,
     probe_keys,
@@ -68,8 +68,8 @@ def index_claim(session: Session, claim: Claim) -> set[str]:
 def shortlisted(session: Session, claim: Claim, limit: int = SHORTLIST) -> list[int]:
     """Ids of the stored claims sharing the most key weight with ``claim`` (not itself).
 
-    One statement: each probe key reads at most its newest ``KEY_POSTINGS`` claims; a key that
-    fills that bound counts for ``COMMON_KEY_FACTOR`` of its weight (``selective``)."""
+    One statement: each probe key reads at most its newest ``KEY_POSTINGS`` claims, and its
+    weight falls with how many it has (``selective``: in full up to ``RARE_POSTINGS``)."""
     probes = probe_keys(claim.text)
     if not probes:
         return []
@@ -91,7 +91,10 @@ def shortlisted(session: Session, claim: Claim, limit: int = SHORTLIST) -> list[
         )
     hits = union_all(*arms).cte("hits")
     counts = select(hits.c.key, func.count().label("n")).group_by(hits.c.key).cte("counts")
-    factor = case((counts.c.n >= KEY_POSTINGS, COMMON_KEY_FACTOR), else_=1.0)
+    factor = case(
+        (counts.c.n <= RARE_POSTINGS, 1.0),
+        else_=cast(literal(RARE_POSTINGS), Float) / counts.c.n,
+    )
     total = func.sum(hits.c.weight * factor).label("total")
     rows = session.execute(
         select(hits.c.claim_id, total)

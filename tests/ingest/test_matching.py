@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.ingest.matching import (
-    COMMON_KEY_FACTOR,
     KEY_POSTINGS,
+    RARE_POSTINGS,
     blocking_keys,
     compare,
     probe_keys,
@@ -207,13 +207,11 @@ def test_keys_fit_the_index_column_whatever_the_input() -> None:
     assert all(len(key) <= 80 for key in probe_keys(huge))
 
 
-def test_a_key_too_common_to_read_whole_counts_for_little() -> None:
-    common = [(i, "w:council") for i in range(1, KEY_POSTINGS + 11)]
+def test_a_key_shared_by_many_stored_claims_counts_for_less() -> None:
     probes = {"w:council": 4.0, "n:count:4213": 5.0}
-    assert selective(probes, {"w:council": KEY_POSTINGS, "n:count:4213": 1}) == {
-        "w:council": 4.0 * COMMON_KEY_FACTOR,
-        "n:count:4213": 5.0,
-    }
+    weights = selective(probes, {"w:council": KEY_POSTINGS, "n:count:4213": 1})
+    assert weights == {"w:council": 4.0 * RARE_POSTINGS / KEY_POSTINGS, "n:count:4213": 5.0}
+    assert selective(probes, {"w:council": RARE_POSTINGS}) == probes  # rare enough: in full
     # claim 3 is too old to be among the common key's newest, but shares the rare key
-    found = shortlist(probes, [*common, (3, "n:count:4213")], 1)
-    assert found == [3]
+    common = [(i, "w:council") for i in range(1, KEY_POSTINGS + 11)]
+    assert shortlist(probes, [*common, (3, "n:count:4213")], 1) == [3]

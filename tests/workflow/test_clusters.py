@@ -135,15 +135,18 @@ def test_shortlist_reads_only_claims_sharing_keys(app: Flask, db: Session) -> No
 def test_a_common_key_cannot_crowd_out_an_older_claim_with_a_rare_one(
     app: Flask, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(clusters, "KEY_POSTINGS", 3)
+    monkeypatch.setattr(clusters, "KEY_POSTINGS", 10)
+    monkeypatch.setattr(clusters, "RARE_POSTINGS", 1)
     old = _claims(db, "The Halbury reservoir council counted 4,213 herons on the marsh.")[0]
-    newer = [f"The Halbury reservoir council counted herons on the marsh in {y}." for y in range(5)]
+    newer = [
+        f"The Halbury reservoir council counted herons on the marsh in {y}." for y in range(12)
+    ]
     _claims(db, *newer)
     new = create_claim(
         db, NewClaim(text="Halbury's reservoir council counted 4,213 marsh herons."), actor=None
     )
     db.flush()
-    # every word key of the new claim is under 3+ stored claims: read in part, worth little
+    # every word key of the new claim is under 10+ stored claims: read in part, worth a tenth
     assert clusters.shortlisted(db, new, limit=1) == [old.id]
-    monkeypatch.setattr(clusters, "COMMON_KEY_FACTOR", 1.0)  # without the rule ...
+    monkeypatch.setattr(clusters, "RARE_POSTINGS", 100)  # without the rule ...
     assert clusters.shortlisted(db, new, limit=1) != [old.id]  # ... the newest crowd it out
