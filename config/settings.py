@@ -111,9 +111,6 @@ class Settings(BaseSettings):
     INGEST_MIN_SCORE: float = Field(
         0.35, description="Sentences scoring below this are not offered as candidates."
     )
-    INGEST_CLUSTER_THRESHOLD: float = Field(
-        0.35, description="Similarity above which a new claim joins an existing claim's cluster."
-    )
     IDEMPOTENCY_TTL_SECONDS: int = Field(
         86400, ge=1, description="How long an Idempotency-Key replays its first response."
     )

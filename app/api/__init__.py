@@ -63,6 +63,7 @@ def init_api(app: Flask) -> None:
         evidence,
         exports,
         queue,
+        similar,
         sources,
         users,
         verdicts,

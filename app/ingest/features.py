@@ -8,7 +8,11 @@ Public interface:
 
 Positive features mark what a fact-checker can verify: figures ("number", "money",
 "percentage"), time ("date", "duration"), named actors ("person", "organisation", "place"),
-"attribution" verbs, "event" verbs, "comparative" and "statistic" words. Penalties mark what
+"attribution" verbs, "event" verbs, "comparative" and "statistic" words, and the facts that
+carry no figure: "official_role" (who led, chaired, attended), "agreement" (what a deal or law
+requires, allows or sets up), "procedure" (in person, by video link, behind closed doors, a
+vote), "scheduled_date" ("on 14 March", "from the first of April") and "status" ("remains
+closed", "is excluded", "was caused by"). Penalties mark what
 cannot be checked: "opinion" and "modal" words, "question"s, "conditional"s, "first_person"
 chatter, "vague" quantifiers, sentences that are mostly a direct "quote", and "short" ones.
 Everything is regular expressions over the sentence: deterministic and fast.
@@ -141,6 +145,47 @@ _QUANTITY = re.compile(
     rf"(?:\b\d[\d,.]*|{_NOT_AFTER}\b(?:{_NUMBER_WORDS}|a thousand|a hundred))"
     r"(?:[\s-]+[a-z]+)?[\s-]+[a-z]+s\b"
 )
+_ROLE = re.compile(
+    r"\b(?:presided|chaired|chairs|led by|headed by|chaired by|was led|were led|headed|"
+    r"attended|hosted|represented|joined|leads|led the|heads the|presides)\b|"
+    r"\b(?:Judge|Councilmember|Councillor|Superintendent|Gov\.|Governor|Mayor|Chief Executive|"
+    r"CEO|[Cc]hair(?:man|woman|person)?|[Dd]irector|[Ss]ecretary|[Hh]ead of|Chief of Staff|"
+    r"chief executive|spokes(?:man|woman|person))\b"
+)
+_AGREEMENT = re.compile(
+    r"\b(?:agreements?|deal|accord|treaty|law|bill|ordinance|budget|proclamation|decision|"
+    r"ruling|rules|regulation|plan|programme|program|text|document|declaration|protocol|"
+    r"commission|committee|panel)\b[^.]*\b(?:requires?|obliges?|allows?|permits?|bans?|"
+    r"prohibits?|provides? for|sets? up|creates?|established?|covers?|applies|excludes?|"
+    r"includes?|funds?|pays? for|raises?|cuts?|takes? effect|enters? into force|"
+    r"comes? in(?:to)? force|grants?|gives?|fix(?:es|ed)?|sets?|made)\b|"
+    r"\b(?:agreed|agree|agreement) (?:to|on)\b|\bset up\b|\bjoint (?:commission|committee|"
+    r"panel|statement)\b|\bunder (?:the|this) (?:deal|agreement|accord|law|plan|rules)\b",
+    re.I,
+)
+_PROCEDURE = re.compile(
+    r"\b(?:in person|by video|video (?:link|conference)|videoconference|behind closed doors|"
+    r"closed session|remotely|took place|takes place|was held|were held|will be held|"
+    r"adjourned|recessed|voted|unanimous(?:ly)?|face to face|in the format of|by phone|"
+    r"by telephone|public comment|hearing|ruled|found that|in a (?:televised|television) "
+    r"address|consult(?:ed|ation)?|informed|notified)\b",
+    re.I,
+)
+_SCHEDULED = re.compile(
+    rf"\b(?:scheduled|planned|set|due|expected|will|to begin|to start|to open|from|on|by|until)"
+    rf"\b[^.]{{0,40}}\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})|(?:{_MONTHS})\.?\s+\d{{1,2}}|"
+    r"(?:first|second|third|fourth|fifth|tenth|fourteenth|fifteenth|twentieth|thirtieth)\s+of\s+"
+    rf"(?:{_MONTHS}))\b",
+)
+_STATUS = re.compile(
+    r"\b(?:remains?|remained|is|are|was|were|has been|have been|had been|will be|stays?|"
+    r"continue[sd]? to be)\s+(?:still\s+|now\s+|not\s+)?(?:open|closed|shut|free(?: of charge)?|"
+    r"excluded|banned|in place|under investigation|in force|contained|suspended|cancelled|"
+    r"postponed|underway|operating)\b|"
+    r"\b(?:caused by|traced to|because of|due to|as a result of|killing|killed)\b|"
+    r"\b(?:covers|applies (?:in|to|along)|excludes|does not (?:include|cover|apply))\b",
+    re.I,
+)
 _QUOTED = re.compile(r"[“\"]([^”\"]*)[”\"]")
 SHORT_WORDS = 5
 
@@ -183,15 +228,20 @@ FEATURES: tuple[_Check, ...] = (
     (Feature("event", 0.15), _pattern(_EVENT)),
     (Feature("comparative", 0.1), _pattern(_COMPARATIVE)),
     (Feature("statistic", 0.1), _pattern(_STATISTIC)),
+    (Feature("official_role", 0.15), _pattern(_ROLE)),
+    (Feature("agreement", 0.2), _pattern(_AGREEMENT)),
+    (Feature("procedure", 0.2), _pattern(_PROCEDURE)),
+    (Feature("scheduled_date", 0.15), _pattern(_SCHEDULED)),
+    (Feature("status", 0.15), _pattern(_STATUS)),
 )
 PENALTIES: tuple[_Check, ...] = (
     (Feature("opinion", -0.35), _pattern(_OPINION)),
     (Feature("modal", -0.15), _pattern(_MODAL)),
     (Feature("question", -0.5), _pattern(_QUESTION)),
     (Feature("conditional", -0.25), _pattern(_CONDITIONAL)),
-    (Feature("first_person", -0.25), _pattern(_FIRST_PERSON)),
+    (Feature("first_person", -0.1), _pattern(_FIRST_PERSON)),
     (Feature("vague", -0.1), _pattern(_VAGUE)),
-    (Feature("quote", -0.2), _mostly_quote),
+    (Feature("quote", -0.05), _mostly_quote),
     (Feature("short", -0.2), _short),
 )
 

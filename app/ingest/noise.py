@@ -73,11 +73,31 @@ _TIMESTAMP = re.compile(
 )
 _DATELINE = re.compile(
     r"^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}"  # GENEVA, NEW YORK, ST. PETERSBURG
-    r"(?:,\s*[A-Z][\w .]{1,30})?"  # , Switzerland / , March 14
+    r"(?:,\s*[A-Z0-9][\w .,]{1,30}?)?"  # , Switzerland / , March 14 / , 12 March 2024
     r"(?:\s*\([A-Z][\w .&]{0,20}\))?"  # (Reuters), (AP)
     r"\s*[-—–]{1,2}\s+"
 )
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\.?$", re.IGNORECASE)
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright\b|all rights\b)|\ball rights reserved\.?$", re.IGNORECASE
+)
+# subscription and donation prompts, with or without a price
+_PROMO = re.compile(
+    r"\bsubscri(?:be|ption)\b|\bnewsletter\b|\bcancel anytime\b|\bpaywall\b|"
+    r"\bsupport (?:local|our|independent|quality) (?:news|journalism|reporting)\b|"
+    r"[$€£]\s?\d[\d.,]*\s*(?:a|per|/)\s*(?:day|week|month|year)\b|"
+    r"^comments are (?:closed|open|disabled)\b|^(?:forward-looking statements|disclaimer|"
+    r"notes? to editors|media contact|press contact|for more information|our standards|"
+    r"download (?:the|our)\b.{0,40}\bapp\b|transcript (?:provided|prepared|produced) by)\b|"
+    r"\bnot responsible for the content of external (?:sites|websites|links)\b|"
+    r"\bviews expressed (?:here |in this article )?are (?:his|her|their|my|the author's) own\b|"
+    r"\bmay not be in (?:its|their) final form\b",
+    re.IGNORECASE,
+)
+# author taglines: "Priya Natarajan covers global health.", "Follow her on X @priya"
+_TAGLINE = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:covers|writes about|writes for|reports on|is a columnist)\b|"
+    r"\bfollow (?:him|her|them|us|me) on\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|(?:^|\s)@\w{3,}",
+)
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -103,6 +123,8 @@ def is_noise_line(line: str) -> bool:
         or _AUTHOR_BIO.match(text)
         or _CREDIT.search(text)
         or _COPYRIGHT.search(text)
+        or _PROMO.search(text)
+        or _TAGLINE.search(text)
         or (_BOILERPLATE.match(text) and (len(words) <= 6 or not _TERMINAL.search(text)))
         or _MENU.match(text)
         or _DATELINE.fullmatch(text + " ")
@@ -134,7 +156,41 @@ def is_heading(line: str, *, list_item: bool = False) -> bool:
     return not _TERMINAL.search(text) and words <= 16
 
 
+_SPEAKER_TAG = re.compile(r"^[A-Z][A-Z.'’ -]{1,30}:\s+(?=\S)")
+_ABOUT = re.compile(r"^(?:about (?:us|the company|[A-Z]\w+)|notes? to editors)\b", re.IGNORECASE)
+
+
+_AUTHOR_NOTE = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){1,3}(?:chairs|is|covers|writes|teaches|leads|runs|directs|heads|"
+    r"works|lives|founded|edits)\b[^.!?]{0,90}\.$"
+)
+
+
+def is_author_note(line: str) -> bool:
+    """An op-ed's closing line about its author ("Dana Price chairs the Parents' Alliance.");
+    only meaningful for the last prose line of a document."""
+    text = line.strip()
+    return len(text.split()) <= 14 and _AUTHOR_NOTE.match(text) is not None
+
+
+def ends_sentence(line: str) -> bool:
+    return _TERMINAL.search(line.strip()) is not None
+
+
 def dateline_length(sentence: str) -> int:
-    """Characters of a leading wire dateline ("GENEVA (Reuters) — "), 0 when there is none."""
-    match = _DATELINE.match(sentence)
+    """Characters of a leading wire dateline ("GENEVA (Reuters) — ") or transcript speaker tag
+    ("ODUYA: "), 0 when there is none."""
+    match = _DATELINE.match(sentence) or _SPEAKER_TAG.match(sentence)
     return match.end() if match else 0
+
+
+def speaker_tag(line: str) -> str | None:
+    """The name of a transcript speaker tag opening ``line`` ("ODUYA: Yes, ..."), if any."""
+    match = _SPEAKER_TAG.match(line)
+    return match.group(0).rstrip().rstrip(":").strip() if match else None
+
+
+def opens_boilerplate(line: str) -> bool:
+    """A heading ("About Norrland Systems", "Notes to editors") whose next paragraph is the
+    outlet's or company's standing blurb, not the story."""
+    return _ABOUT.match(line.strip()) is not None and is_heading(line)

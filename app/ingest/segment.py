@@ -27,7 +27,14 @@ from functools import cache
 
 import pysbd
 
-from app.ingest.noise import dateline_length, is_heading, is_noise_line
+from app.ingest.noise import (
+    dateline_length,
+    ends_sentence,
+    is_author_note,
+    is_heading,
+    is_noise_line,
+    opens_boilerplate,
+)
 
 _LINE = re.compile(r"[^\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•‣◦–—]|\d{1,2}[.)]|\([a-z0-9]\))\s+")
@@ -54,12 +61,23 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def prose_lines(text: str) -> Iterator[tuple[int, int, bool]]:
     """(start, end, is_list_item) of each line that is prose: not noise, not a heading."""
+    blurb = False
     for match in _LINE.finditer(text):
         line = match.group(0)
+        if not line.strip():
+            continue
         mark = _LIST_MARK.match(line)
         body = line[mark.end() :] if mark else line
+        if opens_boilerplate(body):
+            blurb = True
+            continue
+        if blurb:  # the paragraph under "About ..." is the standing blurb
+            blurb = False
+            continue
         if is_noise_line(body) or is_heading(body, list_item=mark is not None):
             continue
+        if mark and mark.group(0).strip()[0].isdigit() and not ends_sentence(body):
+            continue  # "3. Fiscal Year 2025 budget (Resolution 17)": an agenda entry
         yield match.start() + (mark.end() if mark else 0), match.end(), mark is not None
 
 
@@ -113,7 +131,10 @@ def split_paragraph(line: str) -> list[tuple[int, int]]:
 
 def sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
-    for line_start, line_end, _ in prose_lines(text):
+    lines = list(prose_lines(text))
+    if lines and is_author_note(text[lines[-1][0] : lines[-1][1]]):
+        lines.pop()  # the op-ed's closing line about its author
+    for line_start, line_end, _ in lines:
         line = text[line_start:line_end]
         for index, (start, end) in enumerate(split_paragraph(line)):
             if index == 0:  # a dateline opens a wire story's first paragraph

@@ -19,6 +19,7 @@ from app.models.exports import ExportedClaim, ExportRun
 from app.models.idempotency import IdempotencyRecord
 from app.models.notes import Note
 from app.models.outbox import OutboxMessage
+from app.models.similarity import ClaimKey, ClaimSimilarity, MatchRelation, SimilarityStatus
 from app.models.sources import Capture, Source
 from app.models.users import ApiToken, User
 from app.models.verdicts import Verdict
@@ -30,6 +31,8 @@ __all__ = [
     "CaptureStatus",
     "Claim",
     "ClaimClosure",
+    "ClaimKey",
+    "ClaimSimilarity",
     "ClaimState",
     "Document",
     "Event",
@@ -37,9 +40,11 @@ __all__ = [
     "ExportRun",
     "ExportedClaim",
     "IdempotencyRecord",
+    "MatchRelation",
     "Note",
     "OutboxMessage",
     "Role",
+    "SimilarityStatus",
     "Source",
     "SourceHealth",
     "SpeakerKind",

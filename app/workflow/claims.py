@@ -14,6 +14,7 @@ from app.errors import Conflict, Stale
 from app.models import Claim, ClaimState, Document, SpeakerKind, User
 from app.outbox import CLUSTER_TASK, enqueue
 from app.workflow import events
+from app.workflow.clusters import index_claim
 
 
 @dataclass
@@ -56,6 +57,9 @@ def create_claim(session: Session, new: NewClaim, *, actor: User | None) -> Clai
         actor=actor,
         after={"state": claim.state.value, "text": claim.text},
     )
+    # Indexed in the same transaction, so that later claims find it even if its own cluster
+    # task is lost; the task then adds the suggestions.
+    index_claim(session, claim)
     enqueue(session, CLUSTER_TASK, claim.id)
     return claim
 

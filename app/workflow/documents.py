@@ -2,6 +2,9 @@
 
 Candidates are not stored: they are a pure function of the document text, so the same text
 always yields the same candidates and indexes (``extract_candidates`` is deterministic).
+An accepted candidate's claim appeared at the document's URL on its publication date, and is
+attributed to whoever the sentence names ("X said", "according to X") or, in a transcript,
+to the speaker whose tag opens the line ("ODUYA: ...").
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.ingest.candidates import Candidate, extract_candidates
+from app.ingest.noise import speaker_tag
+from app.ingest.speakers import attributed_speaker
 from app.models import Claim, Document, User
 from app.workflow import events
 from app.workflow.claims import NewClaim, create_claim
@@ -80,6 +85,19 @@ def ingest_document(
     return Ingested(document, candidates, True, auto)
 
 
+SPEAKER_MAX = 300  # the column's width
+
+
+def speaker_of(text: str, candidate: Candidate) -> str | None:
+    """Who the candidate sentence is attributed to: named in it, or the transcript speaker."""
+    named = attributed_speaker(candidate.text)
+    if named is None:
+        line_start = max(text.rfind("\n", 0, candidate.start), text.rfind("\r", 0, candidate.start))
+        tag = speaker_tag(text[line_start + 1 : candidate.end])
+        named = tag.title() if tag else None
+    return named[:SPEAKER_MAX] if named else None
+
+
 def accept_candidates(
     session: Session,
     document: Document,
@@ -113,6 +131,9 @@ def accept_candidates(
                     text=cand.text,
                     document=document,
                     span=(cand.start, cand.end),
+                    speaker=speaker_of(document.text, cand),
+                    claim_date=document.published_at,
+                    appearance_url=document.url,
                     checkworthiness=cand.score,
                 ),
                 actor=actor,

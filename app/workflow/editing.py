@@ -86,36 +86,6 @@ def _negations(text: str) -> frozenset[str]:
     return frozenset(w for w in _plain(text).split() if w in _NEGATIONS or w.endswith("n't"))
 
 
-# Verbs whose swap turns a statement into its opposite; a stopgap until the claim matcher
-# (app.ingest) reports polarity itself.
-_OPPOSITES = {
-    frozenset(pair)
-    for pair in [
-        ("rebuilt", "demolished"),
-        ("confirmed", "denied"),
-        ("rose", "fell"),
-        ("increased", "decreased"),
-        ("approved", "rejected"),
-        ("opened", "closed"),
-        ("won", "lost"),
-    ]
-}
-_DENIAL = frozenset(["denied", "denies", "deny", "refuted", "rejected"])
-
-
-def polarity_differs(a: str, b: str) -> bool:
-    """True when one statement negates, denies or inverts the other."""
-    if _negations(a) != _negations(b):
-        return True
-    words_a, words_b = set(_plain(a).split()), set(_plain(b).split())
-    if (words_a & _DENIAL) != (words_b & _DENIAL):
-        return True
-    return any(
-        len(pair & words_a) == 1 and len(pair & words_b) == 1 and pair & words_a != pair & words_b
-        for pair in _OPPOSITES
-    )
-
-
 def changes_meaning(old: str, new: str) -> bool:
     """False for typo fixes and rewordings of the same fact; True otherwise."""
     if _plain(old) == _plain(new):

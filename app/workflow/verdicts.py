@@ -38,10 +38,10 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid
+from app.ingest.matching import compare
 from app.models import Claim, ClaimClosure, ClaimState, User, Verdict, VerdictStatus
 from app.workflow import events
 from app.workflow.closing import close_claim
-from app.workflow.editing import polarity_differs
 from app.workflow.leases import ensure_may_write
 from app.workflow.ratings import parse_scale, rating_value
 from app.workflow.verified import is_verified, pending, standing
@@ -309,7 +309,7 @@ def _why_not_copied(claim: Claim, member: Claim) -> str | None:
             f"it is {member.state.value}: it must stand on its own evidence (corroborated or "
             "disputed) before a verdict can be published for it"
         )
-    if polarity_differs(claim.text, member.text):
+    if compare(claim.text, member.text).relation == "contradicts":
         return "it states the opposite (negation or antonym), so the verdict cannot carry over"
     return None
 
