@@ -19,19 +19,30 @@ WACZ_STAMP := $(WACZ_VENV)/.installed
 RWP_VERSION := 2.5.3
 RWP_DIR     := .cache/replaywebpage-$(RWP_VERSION)
 
-.PHONY: run demo test lint test-scale install pywb clean wacz-validator replaywebpage
+.PHONY: run demo test lint test-scale install lock pywb clean wacz-validator replaywebpage
 
 # pip prints a line per package (and a progress bar on a terminal): the first install takes
 # a few minutes and should never look stuck.
-$(STAMP): pyproject.toml
-	@echo "==> [1/3] creating the virtualenv in $(VENV)"
+# Installs are reproducible: every package at the version and hashes of requirements-dev.lock
+# (made from pyproject.toml by `make lock`), then claimdesk itself on top, without resolving.
+$(STAMP): pyproject.toml requirements-dev.lock
+	@echo "==> [1/4] creating the virtualenv in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	@echo "==> [2/3] updating pip"
+	@echo "==> [2/4] updating pip"
 	$(BIN)/pip install --upgrade --progress-bar on pip setuptools wheel
-	@echo "==> [3/3] installing claimdesk and its dependencies (a few minutes the first time)"
-	$(BIN)/pip install --progress-bar on -e '.[dev]'
+	@echo "==> [3/4] installing the locked dependencies (a few minutes the first time)"
+	$(BIN)/pip install --progress-bar on --require-hashes -r requirements-dev.lock
+	@echo "==> [4/4] installing claimdesk"
+	$(BIN)/pip install --progress-bar on --no-deps -e .
 	@echo "==> installed"
 	touch $(STAMP)
+
+# Re-resolve the locks after changing dependencies in pyproject.toml (needs pip-tools).
+lock:
+	pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links \
+	  -o requirements.lock pyproject.toml
+	pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-find-links \
+	  --extra dev -o requirements-dev.lock pyproject.toml
 
 $(WACZ_STAMP):
 	$(PYTHON) -m venv $(WACZ_VENV)
