@@ -2,14 +2,14 @@
 
 Public interface::
 
-    sanitize_archived_html(html: str, base_url: str = "") -> str
     sanitize_for_replay(html: str, base_url: str = "") -> str
 
-nh3 (ammonia) parses the page as a browser would and keeps only an allow-list: text
+The HTML comes from the replay (``app/archive/replay.py``), which has already replaced the
+page's subresources with ``data:`` URIs from the archive. nh3 (ammonia) parses it as a
+browser would and keeps only an allow-list: text
 structure (headings, paragraphs, lists, tables, quotes, figures), links and images. Gone are
 scripts, ``on*`` handlers, frames, objects, forms and their controls, ``<base>``, ``<meta>``,
-``<link>``, SVG and MathML, all ``style`` and ``class`` attributes and ``<style>`` elements
-(so no CSS expressions or ``url(javascript:)``), and comments (IE conditional comments).
+``<link>``, SVG and MathML, ``<style>`` elements, and comments (IE conditional comments).
 Scripts, styles, frames, SVG and the like go with their content; other removed tags leave
 their text.
 
@@ -18,11 +18,10 @@ page's final URL), else they would point into claimdesk's own origin; fragment l
 Only ``http``, ``https`` and ``mailto`` URLs survive. Links get
 ``rel="noopener noreferrer nofollow"`` and images ``referrerpolicy="no-referrer"``.
 
-``sanitize_for_replay`` is the same allow-list for HTML whose subresources the replay has
-already replaced with ``data:`` URIs from the archive (``app/archive/replay.py``): it also
-keeps what styling needs (``class``, ``id``, ``data-*``, ``aria-*``, presentational
-attributes, and ``style`` attributes in which nothing loads but a ``data:`` URI), and image
-``src`` only as a ``data:image/...`` URI, so nothing it lets through can reach the network.
+What styling needs stays (``class``, ``id``, ``data-*``, ``aria-*``, presentational
+attributes, and ``style`` attributes in which nothing loads but a ``data:`` URI, so no CSS
+expressions or ``url(javascript:)``); image ``src`` stays only as a ``data:image/...`` URI,
+so nothing let through can reach the network.
 """
 
 from __future__ import annotations
@@ -80,32 +79,6 @@ _REPLAY_ATTRIBUTES = {
     "table": {"cellpadding", "cellspacing", "summary"},
 }
 _DATA_IMAGE = re.compile(r"data:image/[a-z0-9.+-]+(;[a-z0-9=.+-]+)*(;base64)?,", re.IGNORECASE)
-
-
-def sanitize_archived_html(html: str, base_url: str = "") -> str:
-    """``html`` with only inert markup left, URLs made absolute against ``base_url``."""
-
-    def absolute(tag: str, attribute: str, value: str) -> str | None:
-        if attribute not in _URL_ATTRIBUTES:
-            return value
-        value = value.strip()
-        if value.startswith("#"):
-            return value
-        url = urljoin(base_url, value) if base_url else value
-        # Relative URLs with no base would resolve against claimdesk itself: drop them.
-        return url if urlsplit(url).scheme.lower() in _SCHEMES else None
-
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        clean_content_tags=_DROP_WITH_CONTENT,
-        attributes=_ATTRIBUTES,
-        attribute_filter=absolute,
-        url_schemes=_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        set_tag_attribute_values={"img": {"referrerpolicy": "no-referrer"}},
-        strip_comments=True,
-    )
 
 
 def sanitize_for_replay(html: str, base_url: str = "") -> str:
