@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.support.browser import chromium, serving
+
 DOCS = "/api/docs/swagger/"
 
 
@@ -31,27 +27,11 @@ def test_docs_page_names_no_other_origin(client: FlaskClient) -> None:
     assert "default-src 'self'" in html  # the page's own policy forbids other origins
 
 
-@pytest.fixture()
-def served(live_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium")
-def test_swagger_ui_renders_from_local_assets_only(served: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+def test_swagger_ui_renders_from_local_assets_only(live_app: Flask) -> None:
+    requested: list[str] = []
+    problems: list[str] = []
+    with serving(live_app) as served, chromium() as browser:
         page = browser.new_page()
-        requested: list[str] = []
-        problems: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
@@ -60,7 +40,6 @@ def test_swagger_ui_renders_from_local_assets_only(served: str) -> None:
         title.wait_for(timeout=20_000)
         assert "claimdesk API" in title.inner_text()
         page.locator(".opblock-tag", has_text="users").first.wait_for()
-        browser.close()
     origins = {urlsplit(u)._replace(path="", query="", fragment="").geturl() for u in requested}
     assert {o for o in origins if not o.startswith("data:")} == {served}, requested
     assert problems == []

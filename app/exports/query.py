@@ -58,6 +58,7 @@ from app.models import (
     Verdict,
     VerdictStatus,
 )
+from app.workflow.queue import mentions
 from app.workflow.verified import verified_clause
 from config import settings
 
@@ -94,11 +95,7 @@ class ExportFilters:
     def conditions(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = [verified_clause()]
         if self.q:
-            pattern = _like(self.q.lower())
-            found.append(
-                func.lower(Claim.text).like(pattern, escape="\\")
-                | func.lower(func.coalesce(Claim.speaker, "")).like(pattern, escape="\\")
-            )
+            found.append(mentions(self.q))
         if self.tag:
             # Tags are a JSON list on both backends; the tag's JSON form is matched in its text.
             found.append(cast(Claim.tags, String).like(_like(json.dumps(self.tag)), escape="\\"))

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.db import utcnow
 from app.models import Claim, ClaimState, User, Verdict, VerdictStatus
-from app.workflow.queue import QUEUE_ORDER, decode_cursor, encode_cursor, is_open
+from app.workflow.queue import QUEUE_ORDER, is_open, keyset_page, mentions
 
 VerdictFilter = Literal["open", "all", "none", "proposed", "approved", "stale"]
 VERDICT_FILTERS: dict[str, str] = {
@@ -93,11 +93,6 @@ def has_tag(dialect: str, tag: str) -> ColumnElement[bool]:
         return cast(Claim.tags, JSONB).contains([tag])
     each = func.json_each(Claim.tags).table_valued("value")
     return exists(select(each.c.value).where(each.c.value == tag))
-
-
-def _contains(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _verdict_clause(choice: VerdictFilter) -> ColumnElement[bool] | None:
@@ -184,22 +179,10 @@ def queue_page(
     if verdict is not None:
         query = query.where(verdict)
     if filters.q:
-        pattern = _contains(filters.q)
-        query = query.where(
-            or_(
-                func.lower(Claim.text).like(pattern, escape="\\"),
-                func.lower(func.coalesce(Claim.speaker, "")).like(pattern, escape="\\"),
-            )
-        )
-    if cursor:
-        priority, last_id = decode_cursor(cursor)
-        query = query.where(
-            or_(Claim.priority < priority, and_(Claim.priority == priority, Claim.id > last_id))
-        )
-    found = list(session.scalars(query.order_by(*QUEUE_ORDER).limit(limit + 1)))
-    page = found[:limit]
+        query = query.where(mentions(filters.q))
+    page, next_cursor = keyset_page(session, query, cursor=cursor, limit=limit)
     return QueuePage(
         mine=queue_rows(session, mine, now),
         rows=queue_rows(session, page, now),
-        next_cursor=encode_cursor(page[-1]) if len(found) > limit else None,
+        next_cursor=next_cursor,
     )

@@ -12,6 +12,8 @@ Public interface::
     release(session, claim, user) -> Claim
     assign(session, claim, editor, assignee) -> Claim
     ClaimFilters(...), list_claims(session, filters, cursor=, limit=) -> (claims, next_cursor)
+    mentions(text) -> ColumnElement[bool]       SQL: wording or speaker contains ``text``
+    keyset_page(session, query, cursor=, limit=) -> (claims, next_cursor)
 
 A claim is *open* while it needs a fact-checker: it has no proposed verdict waiting for an
 editor and no approved verdict that still stands (a stale one sends it back). Priority is the
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -196,9 +198,28 @@ def _verdict_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists().where(Verdict.claim_id == Claim.id, *conditions)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def mentions(text: str) -> ColumnElement[bool]:
+    """SQL: the claim's wording or speaker contains ``text`` (any case, no wildcards)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(
+        func.lower(Claim.text).like(pattern, escape="\\"),
+        func.lower(func.coalesce(Claim.speaker, "")).like(pattern, escape="\\"),
+    )
+
+
+def keyset_page(
+    session: Session, query: Select[Claim], *, cursor: str | None, limit: int
+) -> tuple[list[Claim], str | None]:
+    """One page of ``query`` in queue order after ``cursor``, and the cursor of the next page."""
+    if cursor:
+        priority, last_id = decode_cursor(cursor)
+        query = query.where(
+            or_(Claim.priority < priority, and_(Claim.priority == priority, Claim.id > last_id))
+        )
+    rows = list(session.scalars(query.order_by(*QUEUE_ORDER).limit(limit + 1)))
+    page = rows[:limit]
+    return page, encode_cursor(page[-1]) if len(rows) > limit else None
 
 
 def list_claims(
@@ -227,18 +248,5 @@ def list_claims(
             _verdict_exists(Verdict.status == VerdictStatus.APPROVED, Verdict.stale.is_(stale))
         )
     if filters.q:
-        pattern = _like(filters.q.lower())
-        query = query.where(
-            or_(
-                func.lower(Claim.text).like(pattern, escape="\\"),
-                func.lower(func.coalesce(Claim.speaker, "")).like(pattern, escape="\\"),
-            )
-        )
-    if cursor:
-        priority, last_id = decode_cursor(cursor)
-        query = query.where(
-            or_(Claim.priority < priority, and_(Claim.priority == priority, Claim.id > last_id))
-        )
-    rows = list(session.scalars(query.order_by(*QUEUE_ORDER).limit(limit + 1)))
-    page = rows[:limit]
-    return page, encode_cursor(page[-1]) if len(rows) > limit else None
+        query = query.where(mentions(filters.q))
+    return keyset_page(session, query, cursor=cursor, limit=limit)

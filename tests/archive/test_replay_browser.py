@@ -3,7 +3,6 @@ its font, runs no script, and never sends a request to the site it was archived 
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,10 +14,9 @@ from app.archive.fetch import FetchLimits, fetch
 from app.archive.replay import REPLAY_HEADERS, build_replay
 from app.archive.requisites import fetch_requisites
 from app.archive.warc import build_warc
+from tests.support.browser import chromium
 from tests.support.hostile_server import ASSET_IMAGES, EXCHANGE_SENTENCE, HOSTS, HostileServer
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium")
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, deadline=10)
 
 
@@ -100,7 +98,6 @@ def _look(page: Any) -> dict[str, Any]:
 
 
 def test_the_replay_shows_the_page_offline(publisher: HostileServer, viewer: _Viewer) -> None:
-    from playwright.sync_api import sync_playwright
 
     allowed = frozenset(HOSTS)
     page_result = fetch(publisher.url("/redirect-chain"), allowed_hosts=allowed, limits=LIMITS)
@@ -112,44 +109,29 @@ def test_the_replay_shows_the_page_offline(publisher: HostileServer, viewer: _Vi
     base = f"http://127.0.0.1:{viewer.server_address[1]}"
     publisher.reset()  # from here on, any request it gets came from the viewing
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            requests: list[str] = []
-            console: list[str] = []
-            dialogs: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("console", lambda message: console.append(message.text))
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with chromium() as browser:
+        page = browser.new_page()
+        requests: list[str] = []
+        console: list[str] = []
+        dialogs: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("console", lambda message: console.append(message.text))
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-            looks = {}
-            for mode in ("csp", "bare"):
-                response = page.goto(f"{base}/{mode}", wait_until="load")
-                assert response is not None and response.status == 200
-                looks[mode] = _look(page)
-            assert sum(publisher.hits.values()) == 0, publisher.hits  # not one request
-            network = [url for url in requests if not url.startswith("data:")]
-            assert network == [f"{base}/csp", f"{base}/bare"]
-            assert console == []  # no CSP violation: nothing even tried to load
+        looks = {}
+        for mode in ("csp", "bare"):
+            response = page.goto(f"{base}/{mode}", wait_until="load")
+            assert response is not None and response.status == 200
+            looks[mode] = _look(page)
+        assert sum(publisher.hits.values()) == 0, publisher.hits  # not one request
+        network = [url for url in requests if not url.startswith("data:")]
+        assert network == [f"{base}/csp", f"{base}/bare"]
+        assert console == []  # no CSP violation: nothing even tried to load
 
-            # The publisher gone, the archived copy looks the same.
-            publisher.stop()
-            page.goto(f"{base}/csp", wait_until="load")
-            assert _look(page) == looks["csp"]
-        finally:
-            browser.close()
+        # The publisher gone, the archived copy looks the same.
+        publisher.stop()
+        page.goto(f"{base}/csp", wait_until="load")
+        assert _look(page) == looks["csp"]
 
     sandboxed, bare = looks["csp"], looks["bare"]
     assert sandboxed["origin"] == "null"  # an opaque origin: the sandbox held

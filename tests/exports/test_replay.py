@@ -19,9 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Frame, Page, sync_playwright
+from playwright.sync_api import Frame, Page
 
 from tests.exports.conftest import ROOT, Captured, make_wacz
+from tests.support.browser import chromium
 from tests.support.hostile_server import QUOTE, HostileServer
 
 RWP_VERSION = "2.5.3"
@@ -140,14 +141,10 @@ def test_the_wacz_replays_in_replaywebpage(
     [capture] = [c for c in captured if urlsplit(c.blob.final_url).path == path]
     url = capture.blob.final_url
     hits = hostile_server.hits[path]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
-        try:
-            page = browser.new_page()
-            page.goto(base + embed(folder, url))
-            frame = replayed(page, url)
-            frame.wait_for_selector(f"text={QUOTE}", timeout=60_000)
-            assert QUOTE in frame.inner_text("body")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + embed(folder, url))
+        frame = replayed(page, url)
+        frame.wait_for_selector(f"text={QUOTE}", timeout=60_000)
+        assert QUOTE in frame.inner_text("body")
     assert hostile_server.hits[path] == hits  # shown from the archive, not fetched again

@@ -1,14 +1,10 @@
 """A live desk (`claimdesk run`: web, worker and beat) and Debian's Chromium driven by
 Playwright. One desk per test module: starting one takes seconds, so the tests of a module
 share it.
-
-Chromium is not optional: when /usr/bin/chromium is missing these tests fail, they do not
-skip (``.ci/run`` installs it).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
@@ -19,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 from sqlalchemy.orm import Session
 
 from app.auth.credentials import hash_password
@@ -27,18 +23,9 @@ from app.db import make_engine
 from app.models import Role, User
 from tests.conftest import LOCAL_HOSTS
 from tests.support.backends import truncate_all
+from tests.support.browser import chromium
 from tests.support.processes import CLI, free_port, spawn, stop, subprocess_env, wait_for
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 WIDTHS = {"wide": (1280, 900), "phone": (390, 844)}
 
@@ -140,14 +127,10 @@ def live_desk(
         engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+@pytest.fixture(scope="module", name="chromium")
+def chromium_browser() -> Iterator[Browser]:
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @dataclass
