@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,15 @@ from app.auth.credentials import hash_token
 from app.cli import main
 from app.db import get_db
 from app.models import ApiToken, Role, User
-from tests.support.processes import CLI, free_port, subprocess_env, wait_for
+from tests.support.processes import (
+    CLI,
+    alive,
+    descendants,
+    free_port,
+    ready,
+    subprocess_env,
+    wait_for,
+)
 
 
 def test_users_create_prints_token_last(live_app: Flask) -> None:
@@ -46,38 +53,6 @@ def test_users_create_refuses_bad_role_and_duplicates(live_app: Flask) -> None:
     assert again.exit_code != 0 and "already exists" in again.output
 
 
-def _descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        out = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True, text=True
-        )
-        for line in out.stdout.split():
-            child = int(line)
-            if child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def _ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
 @pytest.mark.slow
 def test_run_starts_everything_and_ctrl_c_stops_all(tmp_path: Path) -> None:
     """`claimdesk run` on pure embedded defaults, in an empty directory."""
@@ -94,14 +69,14 @@ def test_run_starts_everything_and_ctrl_c_stops_all(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for(lambda: _ready(port) or proc.poll() is not None, timeout=90)
+        wait_for(lambda: ready(port) or proc.poll() is not None, timeout=90)
         assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
         assert (tmp_path / "instance" / "claimdesk.db").exists()
-        children = wait_for(lambda: len(_descendants(proc.pid)) >= 3 and _descendants(proc.pid))
+        children = wait_for(lambda: len(descendants(proc.pid)) >= 3 and descendants(proc.pid))
         proc.send_signal(signal.SIGINT)
         started = time.monotonic()
         proc.wait(timeout=15)
-        wait_for(lambda: not any(_alive(p) for p in children), timeout=10)
+        wait_for(lambda: not any(alive(p) for p in children), timeout=10)
         assert time.monotonic() - started < 10
         assert proc.returncode == 0
     finally:

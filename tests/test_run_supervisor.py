@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -22,38 +21,15 @@ from app.migrate import upgrade
 from app.models import Capture, CaptureStatus, Source
 from app.supervisor import PortUnavailable, ensure_port_free
 from tests.support.hostile_server import HOSTS, HostileServer
-from tests.support.processes import CLI, free_port, subprocess_env, wait_for
-
-
-def _descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        out = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True, text=True
-        )
-        for child in map(int, out.stdout.split()):
-            if child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def _ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
-            return bool(r.status == 200)
-    except OSError:
-        return False
+from tests.support.processes import (
+    CLI,
+    alive,
+    descendants,
+    free_port,
+    ready,
+    subprocess_env,
+    wait_for,
+)
 
 
 def _embedded_env(**extra: str) -> dict[str, str]:
@@ -109,7 +85,7 @@ def test_restart_recovers_a_busy_port_is_refused_and_sigkill_takes_the_children(
         )
         children: set[int] = set()
         try:
-            wait_for(lambda: _ready(port) or first.poll() is not None, timeout=90)
+            wait_for(lambda: ready(port) or first.poll() is not None, timeout=90)
             assert first.poll() is None, first.stdout.read().decode() if first.stdout else ""
             wait_for(
                 lambda: _capture_status(db_url, capture_id) is CaptureStatus.ARCHIVED, timeout=60
@@ -126,20 +102,18 @@ def test_restart_recovers_a_busy_port_is_refused_and_sigkill_takes_the_children(
             )
             assert second.returncode != 0
             assert f"port {port} on 127.0.0.1 is already in use" in second.stderr
-            assert _ready(port)  # the running desk is untouched
+            assert ready(port)  # the running desk is untouched
 
-            children = wait_for(
-                lambda: len(_descendants(first.pid)) >= 3 and _descendants(first.pid)
-            )
+            children = wait_for(lambda: len(descendants(first.pid)) >= 3 and descendants(first.pid))
             first.kill()  # SIGKILL: no chance to clean up
             first.wait(timeout=10)
-            wait_for(lambda: not any(_alive(p) for p in children), timeout=30)
+            wait_for(lambda: not any(alive(p) for p in children), timeout=30)
             wait_for(lambda: not _port_taken(port), timeout=10)
         finally:
             if first.poll() is None:
                 first.kill()
-            for pid in children | _descendants(first.pid):
-                if _alive(pid):
+            for pid in children | descendants(first.pid):
+                if alive(pid):
                     os.kill(pid, signal.SIGKILL)
 
 
@@ -176,16 +150,16 @@ def test_without_pdeathsig_the_pipe_still_takes_the_children(config: dict[str, A
     try:
         assert parent.stdout is not None
         child = int(parent.stdout.readline())
-        assert _alive(child)
+        assert alive(child)
         # Beat is up and has its app (the watcher thread starts before the command runs).
         wait_for(lambda: len(_threads(child)) >= 2, timeout=30)
         parent.kill()
         parent.wait(timeout=10)
-        wait_for(lambda: not _alive(child), timeout=30)
+        wait_for(lambda: not alive(child), timeout=30)
     finally:
         if parent.poll() is None:
             parent.kill()
-        if child and _alive(child):
+        if child and alive(child):
             os.kill(child, signal.SIGKILL)
 
 
