@@ -1,6 +1,7 @@
 """The review queue (``/queue``, also the desk's home page): the caller's claims first, then
 the open queue in the order ``queue/next`` hands claims out; filters, paging, Take next claim,
-and bulk actions on a selection (assign, tag, export)."""
+and bulk actions on a selection (assign, tag, export). Closed claims (rejected or withdrawn)
+are listed only under the "Closed" choice of the verdict filter."""
 
 from __future__ import annotations
 
@@ -23,14 +24,18 @@ from app.web.forms import BulkForm, first_error, options, split_tags
 from app.web.pages import render, see_other
 from app.web.views.exports import download
 from app.workflow import queue
+from app.workflow.closed_listing import closed_page
 from app.workflow.directory import assignable
 from app.workflow.editing import edit_claim
-from app.workflow.listing import VERDICT_FILTERS, QueueFilters, queue_page
+from app.workflow.listing import VERDICT_FILTERS, QueueFilters, QueuePage, queue_page
 from config import settings
 
 PAGE_SIZE = 50
 # The formats a selection can be exported in (the exports service's names).
 EXPORT_NAMES = {"claimreview": "ClaimReview", "claims.csv": "CSV", "claims.jsonl": "JSON Lines"}
+# The verdict filter's choices on the page: the listing's, and closed claims.
+CLOSED = "closed"
+SHOWN_FILTERS = {**VERDICT_FILTERS, CLOSED: "Closed (rejected or withdrawn)"}
 
 
 def _filters() -> tuple[QueueFilters, dict[str, str]]:
@@ -39,6 +44,7 @@ def _filters() -> tuple[QueueFilters, dict[str, str]]:
     args = request.args
     state = args.get("state", "")
     verdict = args.get("verdict", "open")
+    closed = verdict == CLOSED
     document = args.get("document", "")
     q = " ".join(args.get("q", "").split())[:200].replace("\x00", "")
     tag = " ".join(args.get("tag", "").split())[:100].replace("\x00", "")
@@ -53,7 +59,7 @@ def _filters() -> tuple[QueueFilters, dict[str, str]]:
         "state": filters.state.value if filters.state else "",
         "tag": filters.tag or "",
         "document": str(filters.document_id or ""),
-        "verdict": filters.verdict,
+        "verdict": CLOSED if closed else filters.verdict,
         "q": filters.q or "",
     }
     return filters, shown
@@ -77,11 +83,17 @@ def _queue_page(message: str | None = None, status: int = 200) -> Response:
     user = current_user()
     filters, shown = _filters()
     cursor = request.args.get("cursor") or None
+
+    def listed(at: str | None) -> QueuePage:
+        if shown["verdict"] == CLOSED:
+            return closed_page(session(), filters, cursor=at, limit=PAGE_SIZE)
+        return queue_page(session(), user, filters, cursor=at, limit=PAGE_SIZE)
+
     try:
-        page = queue_page(session(), user, filters, cursor=cursor, limit=PAGE_SIZE)
+        page = listed(cursor)
     except Invalid as exc:  # a cursor this desk never gave out: start again from the top
         flash(exc.detail, "warning")
-        page = queue_page(session(), user, filters, cursor=None, limit=PAGE_SIZE)
+        page = listed(None)
         cursor = None
     documents = session().scalars(select(Document).order_by(Document.id.desc()).limit(100)).all()
     next_url = (
@@ -97,7 +109,7 @@ def _queue_page(message: str | None = None, status: int = 200) -> Response:
         next_url=next_url,
         first_url=url_for("web.queue", **_query(shown)),
         states=list(ClaimState),
-        verdict_filters=VERDICT_FILTERS,
+        verdict_filters=SHOWN_FILTERS,
         documents=documents,
         bulk=_bulk_form(),
         message=message,
