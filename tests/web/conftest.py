@@ -11,7 +11,19 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from app.db import utcnow
-from app.models import Capture, CaptureStatus, Claim, Document, Evidence, Role, Source, Stance, User
+from app.models import (
+    Capture,
+    CaptureStatus,
+    Claim,
+    Document,
+    Evidence,
+    Role,
+    Source,
+    Stance,
+    User,
+    Verdict,
+    VerdictStatus,
+)
 from app.workflow.state import recompute_state
 from tests import factories
 from tests.conftest import Users
@@ -147,6 +159,31 @@ class Facts:
         self.cite(claim, "beta.example")
         assert claim.state.value == "corroborated"
         return claim
+
+    def proposal(self, claim: Claim, by: User, rating: str = "true", **kw: Any) -> Verdict:
+        verdict = Verdict(
+            claim=claim,
+            rating=rating,
+            rationale=kw.pop("rationale", "Both sources agree."),
+            status=VerdictStatus.PROPOSED,
+            proposed_by_id=by.id,
+            proposed_at=utcnow(),
+            claim_state=claim.state,
+            **kw,
+        )
+        self.db.add(verdict)
+        self.db.flush()
+        return verdict
+
+    def published(
+        self, claim: Claim, proposer: User, approver: User, rating: str = "mostly-true"
+    ) -> Verdict:
+        """An approved verdict on ``claim``: the claim is verified (published)."""
+        verdict = self.proposal(claim, proposer, rating, rationale="Two publishers agree.")
+        verdict.status, verdict.reviewed_by_id = VerdictStatus.APPROVED, approver.id
+        verdict.reviewed_at = utcnow()
+        self.db.flush()
+        return verdict
 
 
 @pytest.fixture()
