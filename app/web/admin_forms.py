@@ -26,7 +26,7 @@ class NewUserForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[Optional()],
-        description="optional: without one the person works through the API token only",
+        description="optional; without one: API only",
     )
 
 
