@@ -89,10 +89,6 @@ class ClosingForm(VersionedForm):
     note = TextAreaField("Note for the record", validators=[Optional(), Length(max=5000)])
 
 
-class ClusterForm(FlaskForm):
-    """Propose the published verdict for the claim's restatements (a button and its token)."""
-
-
 class EditForm(VersionedForm):
     text = TextAreaField("Wording", validators=[DataRequired(), Length(max=5000)])
     speaker = StringField("Speaker", validators=[Optional(), Length(max=300)])

@@ -24,7 +24,6 @@ from app.web.forms import (
     ApproveForm,
     AssignForm,
     ClosingForm,
-    ClusterForm,
     CorrectionForm,
     EditForm,
     EvidenceForm,
@@ -198,7 +197,6 @@ def build(
             rationale=standing_.rationale if standing_ else "",
         ),
         "closing": ClosingForm(formdata=None, version=claim.version),
-        "cluster": ClusterForm(formdata=None),
         "edit": EditForm(
             formdata=None,
             version=claim.version,

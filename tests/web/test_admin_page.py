@@ -79,6 +79,7 @@ def test_admin_creates_a_user_and_sees_the_token_once(
         },
     )
     assert resp.status_code == 201
+    assert resp.headers["Cache-Control"] == "no-store"  # never kept by a cache
     issued = Page(resp.text)
     secret = _secret(issued)
     assert "shown only on this page" in issued.html
@@ -169,6 +170,8 @@ def test_role_changes_and_deactivation_end_sessions_at_once(
     assert resp.status_code == 303
     assert _user(db, them.email).role is Role.EDITOR
     assert "is now editor" in browser.page("/admin/users").html
+    same = browser.post(f"/admin/users/{them.id}/role", {"role": "editor"})
+    assert same.status_code == 303 and "nothing changed" in browser.page("/admin/users").html
     assert second_browser.get("/queue").status_code == 302  # signed out everywhere
 
     second_browser.sign_in(user=them)

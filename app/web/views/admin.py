@@ -126,10 +126,14 @@ def admin_set_role(user_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _refused(f"role-{user_id}", first_error(form), 422)
     role = Role(form.role.data)
+    before = users.get_user(session(), user_id).role
     refused = _change(user_id, "role", lambda u: users.set_role(session(), current_user(), u, role))
     if refused is not None:
         return refused
     user = users.get_user(session(), user_id)
+    if before is role:
+        flash(f"{user.email} already is {ROLE_NAMES[role]}; nothing changed.", "warning")
+        return see_other("web.admin_users")
     flash(f"{user.email} is now {ROLE_NAMES[role]}; their sessions ended.", "success")
     return _signed_out_if_self(user, "changed the role of")
 

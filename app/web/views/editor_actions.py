@@ -13,7 +13,7 @@ from app.db import session
 from app.errors import DomainError, Stale, status_of
 from app.models import Claim, ClaimClosure, Role
 from app.web import bp
-from app.web.forms import ClosingForm, ClusterForm, CorrectionForm, first_error, options
+from app.web.forms import ClosingForm, CorrectionForm, first_error, options
 from app.web.pages import form_version, see_other
 from app.web.views.claim_actions import refuse_beside, write
 from app.web.views.claims import CLAIM_ID
@@ -69,9 +69,7 @@ def propose_correction(claim_id: int) -> ResponseReturnValue:
 def propose_for_cluster(claim_id: int) -> ResponseReturnValue:
     """Propose the published verdict for each restatement that stands on its own evidence
     (``verdicts.apply_to_cluster``); the result names those proposed and why others were not."""
-    claim = load(session(), Claim, claim_id)
-    if not ClusterForm().validate_on_submit():
-        return refuse_beside(claim, "cluster", "The form is not complete; reload the page.", 422)
+    claim = load(session(), Claim, claim_id)  # a button only: CSRFProtect checked its token
     try:
         result = verdicts.apply_to_cluster(session(), claim, current_user())
         session().commit()
