@@ -149,6 +149,32 @@
     return match ? match[1] : fallback;
   }
 
+  function size(bytes) {
+    if (bytes < 1024) return bytes + " bytes";
+    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(0) + " kB";
+    return (bytes / 1024 / 1024).toFixed(1) + " MB";
+  }
+
+  // The body as a Blob, telling how much has arrived while it streams (a package is built as
+  // it is sent, so its length is not known in advance).
+  function readWithProgress(response, report) {
+    if (!response.body || !response.body.getReader) return response.blob();
+    var reader = response.body.getReader();
+    var chunks = [];
+    var received = 0;
+    var type = response.headers.get("Content-Type") || "";
+    function pump() {
+      return reader.read().then(function (step) {
+        if (step.done) return new Blob(chunks, { type: type });
+        chunks.push(step.value);
+        received += step.value.length;
+        report(received);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-download]");
     if (!link || !window.fetch || !window.URL || !URL.createObjectURL) return;
@@ -168,7 +194,9 @@
           });
         }
         var name = filenameOf(response, link.getAttribute("data-download") || "download");
-        return response.blob().then(function (blob) {
+        return readWithProgress(response, function (received) {
+          if (status) status.textContent = "Downloading " + name + ": " + size(received) + " so far…";
+        }).then(function (blob) {
           var url = URL.createObjectURL(blob);
           var save = document.createElement("a");
           save.href = url;
@@ -177,7 +205,7 @@
           save.click();
           save.remove();
           window.setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-          if (status) status.textContent = "Downloaded " + name + ".";
+          if (status) status.textContent = "Downloaded " + name + " (" + size(blob.size) + ").";
         });
       })
       .catch(function (error) {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     SelectField,
@@ -69,6 +70,23 @@ class ApproveForm(VersionedForm):
 
 class RejectForm(VersionedForm):
     note = TextAreaField("Why reject it", validators=[DataRequired(), Length(max=5000)])
+    close = BooleanField("Close the claim (no verdict for it)")
+
+
+class CorrectionForm(VersionedForm):
+    """A correction of the published verdict: a proposal another editor approves."""
+
+    rating = SelectField("Rating", validators=[InputRequired()])
+    rationale = TextAreaField("Summary", validators=[DataRequired(), Length(max=20_000)])
+    correction_note = TextAreaField(
+        "Correction note", validators=[DataRequired(), Length(max=5000)]
+    )
+
+
+class ClosingForm(VersionedForm):
+    """Withdraw or reopen a claim: the note goes to the claim's history."""
+
+    note = TextAreaField("Note for the record", validators=[Optional(), Length(max=5000)])
 
 
 class EditForm(VersionedForm):

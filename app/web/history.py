@@ -1,11 +1,45 @@
-"""The claim's audit trail in plain words, for the history timeline of the workspace."""
+"""The claim's audit trail in plain words, for the history timeline of the workspace.
+
+The timeline shows the newest events first, a page at a time (``timeline``). A claim's events
+are numbered 1, 2, 3... (``Event.seq``, the hash chain's own numbering), so the page that ends
+at event ``upto`` is the keyset page ``reading.events_page`` gives after ``upto - size``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from app.models import Event
+from app.workflow.audit import head
+from app.workflow.reading import EVENTS_PAGE, events_page
 from app.workflow.reasons import failure_words as describe
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    events: list[Event]  # newest first
+    total: int  # events the claim has
+    earlier: int | None  # ``upto`` of the page before this one; None on the first events
+    newer: bool  # later events exist (this is not the newest page)
+
+    @property
+    def first_seq(self) -> int:
+        return self.events[-1].seq if self.events else 0
+
+
+def timeline(
+    session: Session, claim_id: int, upto: int | None = None, size: int = EVENTS_PAGE
+) -> HistoryPage:
+    """The ``size`` events ending at event number ``upto`` (the newest ones by default)."""
+    last, _ = head(session, claim_id)
+    top = last if upto is None else max(0, min(upto, last))
+    after = max(0, top - size)
+    events = events_page(session, claim_id, after=after, limit=top - after)[0] if top else []
+    return HistoryPage(list(reversed(events)), last, after or None, top < last)
+
 
 _TITLES = {
     "created": "Claim created",
@@ -25,7 +59,11 @@ _TITLES = {
     "verdict_proposed": "Verdict proposed",
     "verdict_approved": "Verdict approved",
     "verdict_rejected": "Verdict rejected",
-    "verdict_corrected": "Verdict corrected",
+    "verdict_corrected": "Correction approved",
+    "correction_proposed": "Correction proposed",
+    "claim_closed": "Claim closed",
+    "claim_reopened": "Claim reopened",
+    "lease_overridden": "An editor stepped in on someone else's lease",
     "verdict_stale": "Verdict became stale",
     "verdict_applied_from_cluster": "Verdict applied from a restatement",
     "source_rotted": "A cited source went offline (the archive stands)",
@@ -62,9 +100,21 @@ def detail(event: Event) -> str:
         return f"{changed}{meaning}"
     if kind in ("verdict_proposed", "verdict_approved", "verdict_corrected"):
         note = info.get("note") or info.get("correction_note")
-        return f"rating {after.get('rating')}" + (f": {note}" if note else "")
+        origin = f" (from cluster of #{info['from_claim_id']})" if info.get("from_claim_id") else ""
+        return f"rating {after.get('rating')}{origin}" + (f": {note}" if note else "")
     if kind == "verdict_rejected":
         return str(info.get("note") or "")
+    if kind == "correction_proposed":
+        return (
+            f"rating {before.get('rating')} → {after.get('rating')}: "
+            f"{info.get('correction_note') or ''}"
+        )
+    if kind in ("claim_closed", "claim_reopened"):
+        closure = after.get("closed_as") or before.get("closed_as")
+        note = info.get("note")
+        return f"{closure}" + (f": {note}" if note else "")
+    if kind == "lease_overridden":
+        return f"to {info.get('action') or 'change'} it"
     if kind == "verdict_stale":
         return str(info.get("reason") or "")
     if kind in ("source_rotted", "source_drifted", "source_recheck_failed"):

@@ -17,7 +17,9 @@ Public interface::
 The order is ``app.workflow.queue.QUEUE_ORDER`` and paging uses the queue's keyset cursor
 (``encode_cursor``/``decode_cursor``), so a page never shifts when claims are taken meanwhile.
 By default (``verdict="open"``) the list holds the open claims, exactly those ``queue/next``
-may hand out (``queue.is_open``), whether or not somebody holds them at the moment.
+may hand out (``queue.is_open``), whether or not somebody holds them at the moment. Closed
+claims (rejected or withdrawn) appear only under ``verdict="closed"``, so an editor can find
+one to reopen.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from app.db import utcnow
 from app.models import Claim, ClaimState, User, Verdict, VerdictStatus
 from app.workflow.queue import QUEUE_ORDER, is_open, keyset_page, mentions
 
-VerdictFilter = Literal["open", "all", "none", "proposed", "approved", "stale"]
+VerdictFilter = Literal["open", "all", "none", "proposed", "approved", "stale", "closed"]
 VERDICT_FILTERS: dict[str, str] = {
     "open": "Open (the queue)",
     "all": "Any",
@@ -42,6 +44,7 @@ VERDICT_FILTERS: dict[str, str] = {
     "proposed": "Proposed, awaiting an editor",
     "approved": "Approved",
     "stale": "Approved but stale",
+    "closed": "Closed (rejected or withdrawn)",
 }
 
 
@@ -95,23 +98,33 @@ def has_tag(dialect: str, tag: str) -> ColumnElement[bool]:
     return exists(select(each.c.value).where(each.c.value == tag))
 
 
-def _verdict_clause(choice: VerdictFilter) -> ColumnElement[bool] | None:
-    live = Verdict.status.in_([VerdictStatus.PROPOSED, VerdictStatus.APPROVED])
+def _verdict_clause(choice: VerdictFilter) -> ColumnElement[bool]:
+    """Closed claims are out of every choice but "closed" (the queue never hands them out)."""
     if choice == "open":
         return is_open()
-    if choice == "none":
-        return ~exists().where(Verdict.claim_id == Claim.id, live)
-    if choice == "proposed":
-        return exists().where(
+    if choice == "closed":
+        return Claim.closed_as.is_not(None)
+    live = Verdict.status.in_([VerdictStatus.PROPOSED, VerdictStatus.APPROVED])
+    clauses = {
+        "all": None,
+        "none": ~exists().where(Verdict.claim_id == Claim.id, live),
+        "proposed": exists().where(
             Verdict.claim_id == Claim.id, Verdict.status == VerdictStatus.PROPOSED
-        )
-    if choice in ("approved", "stale"):
-        return exists().where(
+        ),
+        "approved": exists().where(
             Verdict.claim_id == Claim.id,
             Verdict.status == VerdictStatus.APPROVED,
-            Verdict.stale.is_(choice == "stale"),
-        )
-    return None
+            Verdict.stale.is_(False),
+        ),
+        "stale": exists().where(
+            Verdict.claim_id == Claim.id,
+            Verdict.status == VerdictStatus.APPROVED,
+            Verdict.stale.is_(True),
+        ),
+    }
+    not_closed = Claim.closed_as.is_(None)
+    clause = clauses[choice]
+    return not_closed if clause is None else and_(not_closed, clause)
 
 
 def queue_rows(
@@ -175,9 +188,7 @@ def queue_page(
         query = query.where(has_tag(dialect, filters.tag))
     if filters.document_id is not None:
         query = query.where(Claim.document_id == filters.document_id)
-    verdict = _verdict_clause(filters.verdict)
-    if verdict is not None:
-        query = query.where(verdict)
+    query = query.where(_verdict_clause(filters.verdict))
     if filters.q:
         query = query.where(mentions(filters.q))
     page, next_cursor = keyset_page(session, query, cursor=cursor, limit=limit)

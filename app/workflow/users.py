@@ -33,6 +33,7 @@ from app.models import ApiToken, Role, User
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 MIN_PASSWORD, MAX_PASSWORD = 8, 200
+MAX_NAME = 200  # users.name is String(200)
 MAX_EXPIRES_DAYS = 3650
 # Ids above this are outside every backend's integer column, so they cannot exist.
 MAX_ID = 2**31 - 1
@@ -105,6 +106,8 @@ def create_user(
     _authorise(actor)
     for field, text in (("email", email), ("name", name), ("password", password or "")):
         _check_text(field, text)
+    if len(name) > MAX_NAME:
+        raise Invalid(f"A name has at most {MAX_NAME} characters.", field="name")
     address = email.strip().lower()
     if not EMAIL.fullmatch(address) or len(address) > 254:
         raise Invalid(f"{email!r} is not an email address.", field="email")

@@ -49,6 +49,9 @@ def test_create_user_checks_its_input(db: Session, users: Users) -> None:
     assert bad_email.value.errors[0].field == "email"
     with pytest.raises(Invalid):
         service.create_user(db, None, email="a@b.example", role=Role.EDITOR, password="short")
+    with pytest.raises(Invalid) as long_name:  # the column holds 200; Postgres would refuse
+        service.create_user(db, None, email="a@b.example", role=Role.EDITOR, name="n" * 201)
+    assert long_name.value.errors[0].field == "name"
     user, issued = service.create_user(db, None, email=" A@B.example ", role=Role.EDITOR)
     assert user.email == "a@b.example" and issued.token.user_id == user.id
     with pytest.raises(Conflict):

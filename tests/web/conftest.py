@@ -11,8 +11,21 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from app.db import utcnow
-from app.models import Capture, CaptureStatus, Claim, Document, Evidence, Role, Source, Stance, User
+from app.models import (
+    Capture,
+    CaptureStatus,
+    Claim,
+    Document,
+    Evidence,
+    Role,
+    Source,
+    Stance,
+    User,
+    Verdict,
+    VerdictStatus,
+)
 from app.workflow.state import recompute_state
+from app.workflow.verdicts import slug_of
 from tests import factories
 from tests.conftest import Users
 from tests.web.html import Page, csrf_token
@@ -147,6 +160,32 @@ class Facts:
         self.cite(claim, "beta.example")
         assert claim.state.value == "corroborated"
         return claim
+
+    def proposal(self, claim: Claim, by: User, rating: str = "true", **kw: Any) -> Verdict:
+        verdict = Verdict(
+            claim=claim,
+            rating=rating,
+            rationale=kw.pop("rationale", "Both sources agree."),
+            status=VerdictStatus.PROPOSED,
+            proposed_by_id=by.id,
+            proposed_at=utcnow(),
+            claim_state=claim.state,
+            **kw,
+        )
+        self.db.add(verdict)
+        self.db.flush()
+        return verdict
+
+    def published(
+        self, claim: Claim, proposer: User, approver: User, rating: str = "mostly-true"
+    ) -> Verdict:
+        """An approved verdict on ``claim``: the claim is verified (published)."""
+        verdict = self.proposal(claim, proposer, rating, rationale="Two publishers agree.")
+        verdict.status, verdict.reviewed_by_id = VerdictStatus.APPROVED, approver.id
+        verdict.reviewed_at = utcnow()
+        claim.public_slug = slug_of(claim.text)  # as approval fixes it
+        self.db.flush()
+        return verdict
 
 
 @pytest.fixture()

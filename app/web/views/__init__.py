@@ -11,6 +11,7 @@ def register() -> None:
         claim_actions,
         claims,
         documents,
+        editor_actions,
         exports,
         inbox,
         queue,

@@ -43,7 +43,7 @@ from app.workflow.lookup import load
 from app.workflow.notes import add_note
 
 
-def _refused(claim: Claim, section: str, message: str, status: int, **extra: Any) -> Response:
+def refuse_beside(claim: Claim, section: str, message: str, status: int, **extra: Any) -> Response:
     """The workspace again, the message beside the form of ``section``, the form as sent."""
     session().rollback()
     session().refresh(claim)
@@ -51,7 +51,8 @@ def _refused(claim: Claim, section: str, message: str, status: int, **extra: Any
     return workspace_page(ws, status)
 
 
-def _write(claim: Claim, action: Callable[[], object], *, versioned: bool = True) -> None:
+def write(claim: Claim, action: Callable[[], object], *, versioned: bool = True) -> None:
+    """Run ``action`` on the claim under ``guarded_write`` (a lost race is refused, not lost)."""
     s = session()
     with guarded_write(s, claim.id, versioned=versioned):
         action()
@@ -74,7 +75,7 @@ def add_evidence(claim_id: int) -> ResponseReturnValue:
     else:
         quote = (form.quote.data or "").strip() or None
         try:
-            _write(
+            write(
                 claim,
                 lambda: cite(
                     session(),
@@ -83,6 +84,7 @@ def add_evidence(claim_id: int) -> ResponseReturnValue:
                     Stance(form.stance.data),
                     quote,
                     actor=current_user(),
+                    as_editor=has_role(current_user(), Role.EDITOR),
                 ),
                 versioned=False,
             )
@@ -101,7 +103,7 @@ def add_evidence(claim_id: int) -> ResponseReturnValue:
         resp.headers["HX-Retarget"] = "#evidence-form"
         resp.headers["HX-Reswap"] = "outerHTML"
         return resp
-    return _refused(claim, "evidence", message, status, forms={"evidence": form})
+    return refuse_beside(claim, "evidence", message, status, forms={"evidence": form})
 
 
 # --- verdicts -----------------------------------------------------------------------------
@@ -114,19 +116,24 @@ def propose_verdict(claim_id: int) -> ResponseReturnValue:
     form = VerdictForm()
     form.rating.choices = options([(r, r) for r in verdicts.scale()])
     if not form.validate_on_submit():
-        return _refused(claim, "verdict", first_error(form), 422, forms={"verdict": form})
+        return refuse_beside(claim, "verdict", first_error(form), 422, forms={"verdict": form})
     user = current_user()
     try:
         check_version(claim, form_version())
-        _write(
+        write(
             claim,
             lambda: verdicts.propose(
-                session(), claim, user, form.rating.data, form.rationale.data.strip()
+                session(),
+                claim,
+                user,
+                form.rating.data,
+                form.rationale.data.strip(),
+                as_editor=has_role(user, Role.EDITOR),
             ),
         )
     except Stale as exc:
         form.version.data = str(exc.current_version)
-        return _refused(
+        return refuse_beside(
             claim,
             "verdict",
             "Someone changed this claim since you loaded it; the page now shows the new "
@@ -135,7 +142,7 @@ def propose_verdict(claim_id: int) -> ResponseReturnValue:
             forms={"verdict": form},
         )
     except DomainError as exc:
-        return _refused(claim, "verdict", exc.detail, status_of(exc), forms={"verdict": form})
+        return refuse_beside(claim, "verdict", exc.detail, status_of(exc), forms={"verdict": form})
     flash("Verdict proposed. An editor other than you will review it.", "success")
     return see_other("web.claim", claim_id=claim.id)
 
@@ -150,17 +157,20 @@ def _review(claim_id: int, decide: str) -> ResponseReturnValue:
         if from_inbox:
             session().rollback()
             return inbox_page(errors={claim.id: message}, status=status)
-        return _refused(claim, decide, message, status, forms={decide: form})
+        return refuse_beside(claim, decide, message, status, forms={decide: form})
 
     if not form.validate_on_submit():
         return refuse(first_error(form), 422)
     note = (form.note.data or "").strip() or None
+    waiting = verdicts.pending(claim)
+    correction = waiting is not None and waiting.corrects_id is not None
     try:
         check_version(claim, form_version())
         if decide == "approve":
-            _write(claim, lambda: verdicts.approve(session(), claim, editor, note))
+            write(claim, lambda: verdicts.approve(session(), claim, editor, note))
         else:
-            _write(claim, lambda: verdicts.reject(session(), claim, editor, note or ""))
+            close = isinstance(form, RejectForm) and bool(form.close.data)
+            write(claim, lambda: verdicts.reject(session(), claim, editor, note or "", close=close))
     except Stale as exc:
         form.version.data = str(exc.current_version)
         return refuse(
@@ -170,9 +180,20 @@ def _review(claim_id: int, decide: str) -> ResponseReturnValue:
         )
     except DomainError as exc:
         return refuse(exc.detail, status_of(exc))
-    done = "approved: the claim is verified" if decide == "approve" else "rejected"
-    flash(f"Verdict on claim {claim.id} {done}.", "success")
+    flash(_review_done(claim, decide, correction=correction), "success")
     return see_other("web.inbox") if from_inbox else see_other("web.claim", claim_id=claim.id)
+
+
+def _review_done(claim: Claim, decide: str, *, correction: bool) -> str:
+    """What the review did, in the words of what was reviewed (a verdict, a correction)."""
+    what = "Correction" if correction else "Verdict"
+    if decide == "approve":
+        done = "approved: it is published" if correction else "approved: the claim is verified"
+    elif claim.closed_as is not None:
+        done = "rejected, and the claim is closed"
+    else:
+        done = "rejected"
+    return f"{what} on claim {claim.id} {done}."
 
 
 @bp.post(f"/claims/{CLAIM_ID}/verdict/approve")
@@ -196,7 +217,7 @@ def edit(claim_id: int) -> ResponseReturnValue:
     claim = load(session(), Claim, claim_id)
     form = EditForm()
     if not form.validate_on_submit():
-        return _refused(claim, "edit", first_error(form), 422, forms={"edit": form})
+        return refuse_beside(claim, "edit", first_error(form), 422, forms={"edit": form})
     user = current_user()
     changes = {
         "text": form.text.data.strip(),
@@ -205,7 +226,7 @@ def edit(claim_id: int) -> ResponseReturnValue:
     }
     try:
         check_version(claim, form_version(), required=True)
-        _write(
+        write(
             claim,
             lambda: edit_claim(
                 session(), claim, user, changes, as_editor=has_role(user, Role.EDITOR)
@@ -226,7 +247,7 @@ def edit(claim_id: int) -> ResponseReturnValue:
         )
         return workspace_page(ws, status_of(exc))
     except DomainError as exc:
-        return _refused(claim, "edit", exc.detail, status_of(exc), forms={"edit": form})
+        return refuse_beside(claim, "edit", exc.detail, status_of(exc), forms={"edit": form})
     flash("Claim updated.", "success")
     return see_other("web.claim", claim_id=claim.id)
 
@@ -239,9 +260,9 @@ def _lease(claim_id: int, act: Callable[[Claim, User], object], done: str) -> Re
     user = current_user()
     try:
         check_version(claim, form_version())
-        _write(claim, lambda: act(claim, user))
+        write(claim, lambda: act(claim, user))
     except DomainError as exc:
-        return _refused(claim, "lease", exc.detail, status_of(exc))
+        return refuse_beside(claim, "lease", exc.detail, status_of(exc))
     flash(done, "success")
     return see_other("web.claim", claim_id=claim.id)
 
@@ -271,13 +292,13 @@ def assign(claim_id: int) -> ResponseReturnValue:
     if raw:
         assignee = session().get(User, int(raw)) if raw.isdigit() and len(raw) < 10 else None
         if assignee is None:
-            return _refused(claim, "lease", "Choose a person from the list.", 422)
+            return refuse_beside(claim, "lease", "Choose a person from the list.", 422)
     editor = current_user()
     try:
         check_version(claim, form_version())
-        _write(claim, lambda: queue.assign(session(), claim, editor, assignee))
+        write(claim, lambda: queue.assign(session(), claim, editor, assignee))
     except DomainError as exc:
-        return _refused(claim, "lease", exc.detail, status_of(exc))
+        return refuse_beside(claim, "lease", exc.detail, status_of(exc))
     who = (assignee.name or assignee.email) if assignee else "nobody"
     flash(f"Claim {claim.id} assigned to {who}.", "success")
     return see_other("web.claim", claim_id=claim.id)
@@ -296,7 +317,7 @@ def add_claim_note(claim_id: int) -> ResponseReturnValue:
         message, status = first_error(form), 422
     else:
         try:
-            _write(
+            write(
                 claim,
                 lambda: add_note(session(), claim, current_user(), form.body.data),
                 versioned=False,
@@ -314,5 +335,5 @@ def add_claim_note(claim_id: int) -> ResponseReturnValue:
         )
         return render("claims/_notes.html", status=status, ws=ws)
     if message is not None:
-        return _refused(claim, "note", message, status, forms={"note": form})
+        return refuse_beside(claim, "note", message, status, forms={"note": form})
     return see_other("web.claim", claim_id=claim.id, _anchor="notes")

@@ -1,23 +1,28 @@
-"""Exports (``/exports``): filters, then a download per format of the verified claim set:
-ClaimReview (JSON-LD), CSV, JSON Lines, and for editors the evidence package. The files are
-the exports service's (``app.exports.service``), exactly what the API and the CLI give."""
+"""Exports (``/exports``): the filters the API takes, then a download per format of the
+verified claim set: ClaimReview (JSON-LD) and its DataFeed, claims and evidence as CSV and JSON
+Lines, and for editors the evidence package (with its progress shown while it streams). The
+files are the exports service's (``app.exports.service``), exactly what the API and the CLI
+give."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from typing import Any
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
 from app.auth.policy import current_user, has_role, require_role
 from app.db import session
-from app.errors import Forbidden, Invalid
+from app.errors import Forbidden, Invalid, status_of
 from app.exports import service
 from app.exports.query import ExportFilters
 from app.exports.streaming import stream_package
-from app.models import ClaimState, Role
+from app.models import ClaimState, Document, Role
 from app.web import bp
+from app.web.export_filters import FIELDS, read_filters, wants_bom
 from app.web.pages import render
+from app.workflow.verdicts import scale
 
 # The formats offered (the service's names), their names on the page and who may have them.
 OFFERED: dict[str, tuple[str, Role, str]] = {
@@ -35,21 +40,6 @@ OFFERED: dict[str, tuple[str, Role, str]] = {
 }
 
 
-def _filters() -> tuple[ExportFilters, dict[str, str]]:
-    since_raw = request.args.get("since", "").strip()
-    state_raw = request.args.get("state", "").strip()
-    since = None
-    if since_raw:
-        try:
-            since = datetime.strptime(since_raw, "%Y-%m-%d").replace(tzinfo=UTC)
-        except ValueError:
-            raise Invalid("since: give a date as YYYY-MM-DD.", field="since") from None
-    if state_raw and state_raw not in (ClaimState.CORROBORATED, ClaimState.DISPUTED):
-        raise Invalid("state: choose corroborated or disputed.", field="state")
-    filters = ExportFilters(approved_from=since, state=ClaimState(state_raw) if state_raw else None)
-    return filters, {"since": since_raw, "state": state_raw}
-
-
 def _available() -> list[tuple[str, str, str]]:
     user = current_user()
     return [
@@ -61,21 +51,34 @@ def _available() -> list[tuple[str, str, str]]:
 @require_role(Role.FACT_CHECKER)
 def exports() -> ResponseReturnValue:
     try:
-        _, shown = _filters()
-        error = None
+        _, shown = read_filters(request.args)
+        error, status = None, 200
     except Invalid as exc:
-        shown, error = {"since": "", "state": ""}, exc.detail
+        shown = {name: request.args.get(name, "") for name in FIELDS}
+        error, status = exc.detail, status_of(exc)
+    query: dict[str, str] = {k: v for k, v in shown.items() if v}
+    bom = wants_bom(request.args)
+    links = []
+    for fmt, name, about in _available():
+        values: dict[str, Any] = dict(query)
+        if bom and fmt.endswith(".csv"):
+            values["bom"] = "1"
+        links.append((fmt, name, about, url_for("web.download_export", fmt=fmt, **values)))
     return render(
         "exports/page.html",
-        status=422 if error else 200,
-        formats=_available(),
+        status=status,
+        formats=links,
         shown=shown,
-        query={k: v for k, v in shown.items() if v},
+        query=query,
+        bom=bom,
         error=error,
+        ratings=list(scale()),
+        states=list(ClaimState),
+        documents=list(session().scalars(select(Document).order_by(Document.id.desc()).limit(100))),
     )
 
 
-def download(fmt: str, filters: ExportFilters, *, prefix: str = "") -> Response:
+def download(fmt: str, filters: ExportFilters, *, prefix: str = "", bom: bool = False) -> Response:
     """Record the export and stream it: the same run and bytes as the API's."""
     user = current_user()
     s = session()
@@ -86,7 +89,8 @@ def download(fmt: str, filters: ExportFilters, *, prefix: str = "") -> Response:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         resp = Response(stream_package(app, run.id, user.id), mimetype=kind.media_type)
     else:
-        resp = Response(stream_with_context(service.stream_text(run.id)), mimetype=kind.media_type)
+        body = stream_with_context(service.stream_text(run.id, bom=bom))
+        resp = Response(body, mimetype=kind.media_type)
     resp.headers["Content-Disposition"] = f'attachment; filename="{prefix}{kind.filename}"'
     resp.headers["X-Export-Run"] = str(run.id)
     return resp
@@ -101,5 +105,5 @@ def download_export(fmt: str) -> ResponseReturnValue:
     user = current_user()
     if not has_role(user, role):
         raise Forbidden(f"The {name} needs the {role.value} role; you are {user.role.value}.")
-    filters, _ = _filters()
-    return download(fmt, filters)
+    filters, _ = read_filters(request.args)
+    return download(fmt, filters, bom=wants_bom(request.args) and fmt.endswith(".csv"))

@@ -1,6 +1,7 @@
 """The review queue (``/queue``, also the desk's home page): the caller's claims first, then
 the open queue in the order ``queue/next`` hands claims out; filters, paging, Take next claim,
-and bulk actions on a selection (assign, tag, export)."""
+and bulk actions on a selection (assign, tag, export). Closed claims (rejected or withdrawn)
+are listed only under the "Closed" choice of the verdict filter."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from app.web.views.exports import download
 from app.workflow import queue
 from app.workflow.directory import assignable
 from app.workflow.editing import edit_claim
-from app.workflow.listing import VERDICT_FILTERS, QueueFilters, queue_page
+from app.workflow.listing import VERDICT_FILTERS, QueueFilters, QueuePage, queue_page
 from config import settings
 
 PAGE_SIZE = 50
@@ -77,11 +78,15 @@ def _queue_page(message: str | None = None, status: int = 200) -> Response:
     user = current_user()
     filters, shown = _filters()
     cursor = request.args.get("cursor") or None
+
+    def listed(at: str | None) -> QueuePage:
+        return queue_page(session(), user, filters, cursor=at, limit=PAGE_SIZE)
+
     try:
-        page = queue_page(session(), user, filters, cursor=cursor, limit=PAGE_SIZE)
+        page = listed(cursor)
     except Invalid as exc:  # a cursor this desk never gave out: start again from the top
         flash(exc.detail, "warning")
-        page = queue_page(session(), user, filters, cursor=None, limit=PAGE_SIZE)
+        page = listed(None)
         cursor = None
     documents = session().scalars(select(Document).order_by(Document.id.desc()).limit(100)).all()
     next_url = (

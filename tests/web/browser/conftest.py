@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.credentials import hash_password
+from app.auth.credentials import hash_password, issue_token
 from app.db import make_engine
 from app.models import Role, User
 from tests.conftest import LOCAL_HOSTS
@@ -75,6 +76,15 @@ class LiveDesk:
             )
             s.commit()
         return Account(email, password, role)
+
+    def token(self, account: Account) -> str:
+        """A new API token for ``account`` (its secret), written into the desk's database."""
+        with Session(self.engine) as s:
+            user = s.scalar(select(User).where(User.email == account.email))
+            assert user is not None
+            secret = issue_token(s, user, label="browser test")
+            s.commit()
+        return secret
 
     def cli(self, *args: str) -> str:
         """Run a ``claimdesk`` command against the desk's database; its standard output."""

@@ -5,20 +5,33 @@ cites two sources from two hosts, watches them archive and the state become corr
 without reloading, opens the archived copy, proposes a verdict and sees no Approve button; an
 editor signs in, approves it from the inbox and downloads the ClaimReview export. No console
 error, no 5xx, every control labelled on every page on the way. And a page whose archived
-copy is full of scripts never runs one of them.
+copy is full of scripts never runs one of them; a correction passes a second editor before
+readers see it; an admin adds a colleague and their API token.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import APIRequestContext, Browser, Page, expect
 
 from app.models import Role
 from tests.support.hostile_server import QUOTE, HostileServer
-from tests.web.browser.conftest import LiveDesk, Watch, nav, screenshot, sign_in, sign_out
+from tests.support.processes import wait_for
+from tests.web.browser.conftest import (
+    WIDTHS,
+    Account,
+    LiveDesk,
+    Watch,
+    nav,
+    screenshot,
+    sign_in,
+    sign_out,
+)
 
 ARTICLE = """\
 By Staff Reporter | Share on Facebook
@@ -183,5 +196,188 @@ def test_scripts_in_an_archived_source_never_run(
     assert dialogs == []
     # claimdesk's own page is untouched by what the archived page tried.
     assert page.evaluate("typeof window.pwned") == "undefined"
+    assert watch.problems == []
+    context.close()
+
+
+# Every text the download status shows, in order (a MutationObserver keeps each one).
+STATUS_RECORDER = """
+() => {
+  window.__statuses = [];
+  const status = document.querySelector('[data-download-status]');
+  new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(
+    n => window.__statuses.push(n.textContent)))).observe(status, {childList: true});
+}
+"""
+
+
+def _fits(page: Page, where: str) -> None:
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= width, f"{where} is {wide} px wide at {width} px"
+
+
+def _both_widths(page: Page, name: str) -> None:
+    """Screenshots of the page as it is at a desk's width and a phone's, nothing wider."""
+    for width, height in WIDTHS.values():
+        page.set_viewport_size({"width": width, "height": height})
+        _fits(page, name)
+        screenshot(page, name)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _publish(
+    api: APIRequestContext, desk: LiveDesk, web: HostileServer, checker: Account, editor: Account
+) -> int:
+    """A published fact-check made the way a newsroom's tools would, through the API: a claim,
+    two sources from two hosts archived by the desk's worker, a verdict, an editor's approval."""
+
+    def call(who: Account, path: str, body: dict[str, object], status: int) -> dict[str, Any]:
+        resp = api.post(
+            f"{desk.url}/api/v1{path}",
+            headers={"Authorization": f"Bearer {tokens[who.email]}"},
+            data=body,
+        )
+        assert resp.status == status, resp.text()
+        answer: dict[str, Any] = resp.json()
+        return answer
+
+    def state() -> str:
+        headers = {"Authorization": f"Bearer {tokens[checker.email]}"}
+        resp = api.get(f"{desk.url}/api/v1/claims/{claim_id}", headers=headers)
+        return str(resp.json()["state"])
+
+    tokens = {who.email: desk.token(who) for who in (checker, editor)}
+    text = "The council said 12 parks opened in the city in 2025."
+    claim_id = int(call(checker, "/claims", {"text": text, "speaker": "The council"}, 201)["id"])
+    for host, slug in (("127.0.0.2", "parks-list"), ("127.0.0.3", "parks-map")):
+        source = {"url": web.url(f"/article/{slug}", host=host), "stance": "supports"}
+        call(checker, f"/claims/{claim_id}/evidence", source, 202)
+    wait_for(lambda: state() == "corroborated", timeout=60)
+    verdict = {"rating": "mostly-true", "rationale": "The council's list names 12 new parks."}
+    call(checker, f"/claims/{claim_id}/verdict", verdict, 201)
+    call(editor, f"/claims/{claim_id}/verdict/approve", {"note": "Checked."}, 200)
+    return claim_id
+
+
+def test_a_correction_through_four_eyes(
+    live_desk: LiveDesk, chromium: Browser, web: HostileServer
+) -> None:
+    """An editor proposes a correction of a published fact-check; readers see the published
+    verdict until a second editor approves it from the inbox; then the public page shows the
+    corrected rating and the correction note."""
+    checker = live_desk.account(Role.FACT_CHECKER)
+    first, corrector, reviewer = (live_desk.account(Role.EDITOR) for _ in range(3))
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    claim_id = _publish(context.request, live_desk, web, checker, first)
+    page = context.new_page()
+    watch = Watch(page)
+    readers = context.new_page()
+    reader_watch = Watch(readers)
+    missing: set[str] = set()
+    readers.on("response", lambda r: missing.add(r.url) if r.status == 404 else None)
+
+    sign_in(page, live_desk, corrector)
+    page.goto(f"{live_desk.url}/claims/{claim_id}")
+    public = page.get_by_role("link", name="Public fact-check page")
+    public_url = live_desk.url + str(public.get_attribute("href"))
+    readers.goto(public_url)
+    expect(readers.locator(".verdict")).to_contain_text("Mostly true")
+
+    page.get_by_text("Correct the published verdict").click()
+    _labelled(watch, "claim, correction form")
+    page.get_by_label("Rating").last.select_option("false")
+    page.get_by_label("Summary").last.fill("Only 4 parks opened in 2025; 8 were delayed.")
+    page.get_by_label("Correction note").fill(
+        "An earlier version counted parks still under construction."
+    )
+    page.get_by_role("button", name="Propose correction").click()
+    expect(page.get_by_text("Correction proposed.")).to_be_visible()
+    expect(page.get_by_test_id("published-verdict")).to_contain_text("mostly-true")
+    expect(page.get_by_test_id("proposed-verdict")).to_contain_text("Proposed correction")
+    expect(page.get_by_text("You proposed this correction")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    screenshot(page, "claim-correction-proposed")
+    readers.reload()
+    expect(readers.locator(".verdict")).to_contain_text("Mostly true")  # not published yet
+    sign_out(page)
+
+    sign_in(page, live_desk, reviewer)
+    nav(page, "Inbox")
+    item = page.locator(f"#review-{claim_id}")
+    expect(item.get_by_test_id("published-verdict")).to_contain_text("mostly-true")
+    expect(item.get_by_test_id("proposed-verdict")).to_contain_text("false")
+    expect(item).to_contain_text("counted parks still under construction")
+    expect(item).to_contain_text(corrector.email.split("@")[0])
+    _labelled(watch, "inbox with a correction")
+    _both_widths(page, "inbox-correction")
+    item.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text(f"Correction on claim {claim_id} approved")).to_be_visible()
+
+    # The evidence package of the corrected fact-check, its progress told while it streams.
+    nav(page, "Exports")
+    page.evaluate(STATUS_RECORDER)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Evidence package").click()
+    package = zipfile.ZipFile(download.value.path())
+    assert {"manifest.json", "evidence.wacz", "claims.jsonl"} <= set(package.namelist())
+    manifest = json.loads(package.read("manifest.json"))
+    assert manifest["counts"]["claims"] >= 1 and manifest["counts"]["captures"] >= 2
+    expect(page.locator("[data-download-status]")).to_contain_text(
+        "Downloaded evidence-package.zip ("
+    )
+    told = page.evaluate("window.__statuses")
+    assert any(re.match(r"Downloading evidence-package\.zip: .+ so far", t) for t in told), told
+
+    readers.reload()
+    expect(readers.locator(".verdict")).to_contain_text("False")
+    expect(readers.locator(".corrections")).to_contain_text(
+        "An earlier version counted parks still under construction."
+    )
+    reviews = json.loads(readers.locator("script[type='application/ld+json']").inner_text())
+    assert reviews["reviewRating"]["alternateName"] == "False"
+    assert missing == set()  # not even /favicon.ico: the pages name an empty icon
+    assert watch.problems == [] and reader_watch.problems == []
+    context.close()
+
+
+def test_an_admin_adds_a_colleague(live_desk: LiveDesk, chromium: Browser) -> None:
+    admin = live_desk.account(Role.ADMIN)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    sign_in(page, live_desk, admin)
+    nav(page, "Admin")
+    _labelled(watch, "admin")
+    page.get_by_label("Email").fill("new.editor@newsroom.test")
+    page.get_by_label("Name").fill("Nora Editor")
+    page.get_by_label("Role", exact=True).select_option("editor")
+    page.get_by_role("button", name="Create user").click()
+    token = page.get_by_test_id("new-token")
+    expect(token).to_contain_text("cd_")
+    secret = token.inner_text().strip()
+    request = context.request.get(
+        f"{live_desk.url}/api/v1/me", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert request.ok and request.json()["email"] == "new.editor@newsroom.test"
+    _both_widths(page, "admin-token-issued")
+
+    page.get_by_role("link", name="Back to users").click()
+    assert secret not in page.content()
+    row = page.locator("tr", has_text="new.editor@newsroom.test")
+    row.get_by_text("Manage").click()
+    _labelled(watch, "admin, managing a user")
+    row.get_by_label("Token label").fill("wire bot")
+    row.get_by_label("Expires after (days)").fill("30")
+    _both_widths(page, "admin-users-manage")
+    row.get_by_role("button", name="Issue token").click()
+    expect(page.get_by_test_id("new-token")).to_be_visible()
+    page.get_by_role("link", name="Back to users").click()
+
+    mine = page.locator("tr", has_text=admin.email)
+    mine.get_by_text("Manage").click()
+    mine.get_by_role("button", name="Deactivate").click()
+    expect(page.get_by_role("alert")).to_contain_text("the last active admin")
+    watch.problems = [p for p in watch.problems if "409" not in p]  # the refusal itself
     assert watch.problems == []
     context.close()
