@@ -9,8 +9,12 @@ from flask import Flask
 from config import load_settings
 
 
-def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the app from the environment, with ``overrides`` taking precedence."""
+def create_app(overrides: dict[str, Any] | None = None, *, http: bool = True) -> Flask:
+    """Build the app from the environment, with ``overrides`` taking precedence.
+
+    ``http=False`` leaves out the views (pages, API, public pages, replay): a worker or a CLI
+    command answers no requests, and importing the views is most of an app's start-up time.
+    """
     settings = load_settings(overrides)
     app = Flask(__name__, instance_relative_config=True)
     from app.ids import IdConverter
@@ -47,6 +51,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db = init_db(app)
     make_celery(app)
     init_outbox(app, db)
+    if not http:
+        return app
 
     from app.api.problems import register_problem_handlers
     from app.metrics import init_metrics
