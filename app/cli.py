@@ -17,7 +17,6 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 from app.db import session
 from config import settings
 
-
 # The only commands that look at the views; every other one starts faster without them.
 _COMMANDS_WITH_VIEWS = {"routes", "shell"}
 

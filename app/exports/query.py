@@ -147,12 +147,8 @@ def record_run(
             ["run_id", "claim_id", "verdict_id", "chain_head"], chosen
         )
     )
-    run.count = (
-        session.scalar(
-            select(func.count()).select_from(ExportedClaim).where(ExportedClaim.run_id == run.id)
-        )
-        or 0
-    )
+    counted = select(func.count()).where(ExportedClaim.run_id == run.id)
+    run.count = session.scalar(counted) or 0
     return run
 
 

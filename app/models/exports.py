@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
 
@@ -27,22 +27,16 @@ class ExportRun(Base):
     count: Mapped[int] = mapped_column(default=0)
     manifest_sha256: Mapped[str | None] = mapped_column(String(64))
 
-    claims: Mapped[list[ExportedClaim]] = relationship(back_populates="run")
-
 
 class ExportedClaim(Base):
-    """One claim of an export run. No foreign keys to the claim and verdict: the rows are
-    written by one INSERT ... SELECT from existing verdicts (``app.exports.query.record_run``),
-    claims with a history are never deleted, and checking 100k keys per export would cost more
-    than the export itself."""
+    """One claim of an export run. No foreign keys: the rows are written by one INSERT ...
+    SELECT from existing verdicts (``app.exports.query.record_run``) in the transaction that
+    creates their run, runs and claims with a history are never deleted, and checking three
+    keys on each of 100k rows would cost more than writing them."""
 
     __tablename__ = "exported_claims"
 
-    run_id: Mapped[int] = mapped_column(
-        ForeignKey("export_runs.id", ondelete="CASCADE"), primary_key=True
-    )
+    run_id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(primary_key=True, index=True)
     verdict_id: Mapped[int]
     chain_head: Mapped[str | None] = mapped_column(String(64))
-
-    run: Mapped[ExportRun] = relationship(back_populates="claims")

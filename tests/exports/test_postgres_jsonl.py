@@ -53,6 +53,27 @@ def rich(app: Flask, db: Session, users: Users, db_url: str) -> None:
         member.claim.cluster_id = first.claim.id
         member.claim.appearance_url = "https://y.example/later"
         published(db, proposer, editor, text="Unrated", rating="not-on-the-scale")
+        # One claim down each direct path of the appearances (no restatements).
+        for n, own in enumerate([None, "https://news.example/b", "https://own.example/c", None]):
+            where = Document(
+                title=f"Paper {n}",
+                text="...",
+                url="https://news.example/b" if n < 3 else None,
+                content_hash=f"{n}" * 64,
+                published_at=date(2026, 1, 10 + n),
+                publisher="news.example",
+            )
+            db.add(where)
+            published(
+                db,
+                proposer,
+                editor,
+                text=f"Path {n}",
+                document=where,
+                appearance_url=own,
+                claim_date=date(2026, 1, 1) if own else None,
+            )
+        published(db, proposer, editor, text="Said online", appearance_url="https://own.example/d")
         corrected = published(db, proposer, editor, text="Corrected twice.")
         previous = corrected
         for n in range(2):
@@ -83,7 +104,7 @@ def test_postgres_builds_the_same_objects_as_python(rich: None, app: Flask, db: 
         from_sql = [
             json.loads(line) for line in "".join(postgres.claims_jsonl(db, run.id)).splitlines()
         ]
-    assert len(python) == run.count == 4
+    assert len(python) == run.count == 9
     assert from_sql == json.loads(json.dumps(python))
     assert any(row["corrections"] for row in from_sql)
     assert any(len(row["appearances"]) > 1 for row in from_sql)
