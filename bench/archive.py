@@ -24,7 +24,6 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.engine import make_url
-from tests.support.hostile_server import HostileServer
 
 from app import create_app
 from app.db import get_db
@@ -35,6 +34,7 @@ from app.workflow.citing import cite
 from app.workflow.claims import NewClaim, create_claim
 from app.workflow.clusters import assign_cluster
 from tests.support.backends import truncate_all
+from tests.support.hostile_server import HostileServer
 from tests.support.processes import spawn, stop, wait_for
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
