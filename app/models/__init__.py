@@ -17,6 +17,7 @@ from app.models.evidence import Evidence
 from app.models.exports import ExportedClaim, ExportRun
 from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import OutboxMessage
+from app.models.politeness import HostPoliteness, PolitenessSlot
 from app.models.sources import Capture, Source
 from app.models.users import ApiToken, User
 from app.models.verdicts import Verdict
@@ -34,8 +35,10 @@ __all__ = [
     "Evidence",
     "ExportRun",
     "ExportedClaim",
+    "HostPoliteness",
     "IdempotencyRecord",
     "OutboxMessage",
+    "PolitenessSlot",
     "Role",
     "Source",
     "SourceHealth",
