@@ -49,6 +49,7 @@ from kombu.utils.json import loads
 from sqlalchemy import Engine, delete, event, text
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +167,18 @@ class Channel(kombu_sqla.Channel):
             event.listen(engine, "connect", _sqlite_pragmas)
         return engine
 
+    def _get_or_create(self, queue: str) -> Any:
+        """kombu's, when two workers start at once and both create the queue's row: the
+        loser finds the winner's row instead of dying on the unique name."""
+        try:
+            return super()._get_or_create(queue)  # type: ignore[misc]
+        except IntegrityError:
+            self.session.rollback()
+            return super()._get_or_create(queue)  # type: ignore[misc]
+
     def _queue_id(self, queue: str) -> int:
         if queue not in self._queue_ids:
-            self._queue_ids[queue] = int(self._get_or_create(queue).id)  # type: ignore[attr-defined]
+            self._queue_ids[queue] = int(self._get_or_create(queue).id)
         return self._queue_ids[queue]
 
     @property

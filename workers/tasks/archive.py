@@ -7,7 +7,7 @@ from celery import Task, shared_task
 from sqlalchemy.exc import OperationalError
 
 from app.db import session
-from app.outbox import CAPTURE_TASK
+from app.outbox import ARCHIVE_QUEUE, CAPTURE_TASK
 from app.workflow.archiving import redispatch, run_capture, sweep
 from app.workflow.rechecks import schedule_rechecks
 
@@ -29,8 +29,10 @@ def capture(self: Task, capture_id: int) -> str:
     if outcome.retry_in is not None:
         # The capture is back to pending in the database (a transient failure, or a re-check
         # waiting its turn at the host), so if this message is lost the sweeper re-sends it;
-        # attempts are counted in the database, not by Celery.
-        raise self.retry(countdown=outcome.retry_in, max_retries=None)
+        # attempts are counted in the database, not by Celery. A new message rather than
+        # Celery's retry, whose count would run out for a re-check that often waits its turn.
+        queue = (self.request.delivery_info or {}).get("routing_key") or ARCHIVE_QUEUE
+        self.apply_async(args=(capture_id,), countdown=outcome.retry_in, queue=queue)
     return outcome.status
 
 
