@@ -11,7 +11,8 @@ benchmark client's interpreter lock.
     /static/texture.png, /static/logo.png, /static/serif.ttf
     /media/<slug>.png           the article's lead photo (about 20 KB, one per article)
     /throttled/<slug>           429 with Retry-After (``?retry_after=N``), for the re-check bench
-    /stats                      JSON: requests served per host, and the most at once per host
+    /stats                      JSON per host: requests served, the most at once, and the
+                                shortest gap between the starts of two article requests
 
 Every answer carries Content-Length and keeps the connection alive, as a web server would.
 """
@@ -32,6 +33,12 @@ from typing import Any
 from tests.support.hostile_server import font_bytes, png_bytes
 
 HOSTS = ("127.0.0.2", "127.0.0.3")
+
+
+def host_addresses(count: int) -> tuple[str, ...]:
+    """``count`` loopback addresses, one publisher each: 127.0.0.2, 127.0.0.3, ..."""
+    return tuple(f"127.0.{(n + 2) // 256}.{(n + 2) % 256}" for n in range(count))
+
 
 STYLESHEET = (
     b"@font-face { font-family: 'Site Serif'; src: url(serif.ttf) format('truetype'); }\n"
@@ -102,12 +109,20 @@ class Stats:
         self.served: Counter[str] = Counter()
         self.active: Counter[str] = Counter()
         self.peak: Counter[str] = Counter()
+        self.last_start: dict[str, float] = {}
+        self.min_gap: dict[str, float] = {}
 
-    def enter(self, host: str) -> None:
+    def enter(self, host: str, article: bool) -> None:
+        now = time.monotonic()
         with self.lock:
             self.active[host] += 1
             self.served[host] += 1
             self.peak[host] = max(self.peak[host], self.active[host])
+            if article:
+                if host in self.last_start:
+                    gap = now - self.last_start[host]
+                    self.min_gap[host] = min(self.min_gap.get(host, gap), gap)
+                self.last_start[host] = now
 
     def leave(self, host: str) -> None:
         with self.lock:
@@ -115,7 +130,9 @@ class Stats:
 
     def as_json(self) -> bytes:
         with self.lock:
-            return json.dumps({"served": self.served, "peak": self.peak}).encode()
+            return json.dumps(
+                {"served": self.served, "peak": self.peak, "min_gap": self.min_gap}
+            ).encode()
 
 
 def make_handler(stats: Stats, delay: float) -> type[BaseHTTPRequestHandler]:
@@ -141,7 +158,7 @@ def make_handler(stats: Stats, delay: float) -> type[BaseHTTPRequestHandler]:
             if path == "/stats":
                 self.send(200, stats.as_json(), "application/json")
                 return
-            stats.enter(str(host))
+            stats.enter(str(host), path.startswith("/news/"))
             try:
                 if delay:
                     time.sleep(delay)
@@ -178,10 +195,10 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
-def serve(port: int, delay: float = 0.0) -> None:
+def serve(port: int, delay: float = 0.0, hosts: int = len(HOSTS)) -> None:
     stats = Stats()
     handler = make_handler(stats, delay)
-    servers = [_Server((host, port), handler) for host in HOSTS]
+    servers = [_Server((host, port), handler) for host in host_addresses(hosts)]
     for server in servers[1:]:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving on port {port}", flush=True)
@@ -192,8 +209,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--hosts", type=int, default=len(HOSTS), help="publishers to serve")
     args = parser.parse_args()
-    serve(args.port, args.delay)
+    serve(args.port, args.delay, args.hosts)
 
 
 if __name__ == "__main__":
