@@ -20,6 +20,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -173,14 +174,27 @@ class OutboxJanitor:
     """
 
     RETRY_SECONDS = 1.0
+    IDLE_SECONDS = 10.0  # the thread ends after this long with nothing to do; a new one starts
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._reset()
-        if hasattr(os, "register_at_fork"):
+        me = weakref.ref(self)  # the hooks must not keep a dropped janitor (and its db) alive
+
+        def reset_in_child() -> None:
             # A forked child has no thread of ours and may have forked with the lock held.
-            os.register_at_fork(after_in_child=self._reset)
-        atexit.register(self.flush)
+            janitor = me()
+            if janitor is not None:
+                janitor._reset()
+
+        def flush_at_exit() -> None:
+            janitor = me()
+            if janitor is not None:
+                janitor.flush()
+
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=reset_in_child)
+        atexit.register(flush_at_exit)
 
     def _reset(self) -> None:
         self._ids: set[int] = set()
@@ -204,8 +218,9 @@ class OutboxJanitor:
     def _run(self) -> None:
         while True:
             with self._wakeup:
-                while not self._ids:
-                    self._wakeup.wait()
+                if not self._wakeup.wait_for(lambda: self._ids, timeout=self.IDLE_SECONDS):
+                    self._thread = None
+                    return
                 batch = sorted(self._ids)[:500]
             if self._delete(batch):
                 with self._wakeup:
@@ -230,16 +245,16 @@ class OutboxJanitor:
             return self._wakeup.wait_for(lambda: not self._ids, timeout=timeout)
 
 
-_JANITORS: dict[int, OutboxJanitor] = {}
 _JANITORS_LOCK = threading.Lock()
 
 
 def janitor(db: Database) -> OutboxJanitor:
-    """The janitor of ``db`` in this process."""
+    """The janitor of ``db`` in this process (kept on the database object, so it goes with it)."""
     with _JANITORS_LOCK:
-        found = _JANITORS.get(id(db))
-        if found is None or found.db is not db:
-            found = _JANITORS[id(db)] = OutboxJanitor(db)
+        found: OutboxJanitor | None = getattr(db, "_outbox_janitor", None)
+        if found is None:
+            found = OutboxJanitor(db)
+            db._outbox_janitor = found  # type: ignore[attr-defined]
         return found
 
 

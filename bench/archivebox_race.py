@@ -201,8 +201,10 @@ class Desk:
 ARCHIVE_QUEUES = "archive,recheck,default"  # as docker-compose.yml
 
 
-def make_desk(mode: str, tmp: Path, args: argparse.Namespace) -> Desk:
-    home = tmp / f"{mode}-{uuid.uuid4().hex[:6]}"
+def make_desk(name: str, tmp: Path, args: argparse.Namespace) -> Desk:
+    """The desk ``name``: a mode, or ``mode@before`` for the code at ``--baseline``."""
+    mode, _, variant = name.partition("@")
+    home = tmp / f"{mode}-{variant or 'now'}-{uuid.uuid4().hex[:6]}"
     home.mkdir()
     env = {
         k: v
@@ -212,6 +214,9 @@ def make_desk(mode: str, tmp: Path, args: argparse.Namespace) -> Desk:
     # Only this: the news site is on loopback, which the fetcher refuses by default.
     env["FETCH_ALLOWED_HOSTS"] = ",".join(HOSTS)
     env["PYTHONUNBUFFERED"] = "1"
+    if variant == "before":
+        # The baseline's packages shadow the installed ones (same dependencies).
+        env["PYTHONPATH"] = str(args.baseline)
     if mode == "embedded":
         return Desk(mode, home, env, f"sqlite:///{home}/instance/claimdesk.db")
     _reset_postgres(args.pg_url)
@@ -492,10 +497,19 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="a checkout of the code before (e.g. `git worktree add`): adds each desk "
+        "running that code, in the same run",
+    )
     args = parser.parse_args()
     if args.pages % PER_CLAIM:
         parser.error(f"--pages must be a multiple of {PER_CLAIM}")
     modes = [m for m in args.modes.split(",") if m]
+    if args.baseline is not None:
+        modes += [f"{m}@before" for m in modes]
     tmp = Path(tempfile.mkdtemp(prefix="claimdesk-race-"))
     os.chmod(tmp, 0o755)  # ArchiveBox's user works below it
     rates: dict[str, list[float]] = {m: [] for m in modes}
@@ -536,12 +550,12 @@ def main() -> None:
                         + ", ".join(f"{k} {v:.1f}" for k, v in sorted(result.cpu.items())),
                         flush=True,
                     )
-            waits: list[float] = []
-            idle_posts: list[float] = []
+            idle: dict[str, tuple[list[float], list[float]]] = {}
             if args.latency:
-                with running(make_desk("embedded", tmp, args)) as desk:
-                    waits, idle_posts = latencies(desk, port, args.latency)
-        report(args, rates, posts, failures, abx_rates, abx_missing, waits, idle_posts)
+                for name in ["embedded"] + (["embedded@before"] if args.baseline else []):
+                    with running(make_desk(name, tmp, args)) as desk:
+                        idle[name] = latencies(desk, port, args.latency)
+        report(args, rates, posts, failures, abx_rates, abx_missing, idle)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -556,8 +570,7 @@ def report(
     failures: dict[str, int],
     abx_rates: list[float],
     abx_missing: int,
-    waits: list[float],
-    idle_posts: list[float],
+    idle: dict[str, tuple[list[float], list[float]]],
 ) -> None:
     names = {
         "embedded": "embedded `claimdesk run` (SQLite + SQLite broker)",
@@ -571,7 +584,8 @@ def report(
     for mode, values in rates.items():
         runs = ", ".join(f"{v:.1f}" for v in values)
         ratio = median(values) / abx if abx_rates else float("nan")
-        name = names.get(mode, mode)
+        base, _, variant = mode.partition("@")
+        name = names.get(base, base) + (f", {variant}" if variant else "")
         print(f"| {name} | {median(values):.1f} ({runs}) | {abx:.1f} | {ratio:.1f}x |")
     if abx_rates:
         print(
@@ -581,11 +595,11 @@ def report(
     print("claimdesk captures failed: " + ", ".join(f"{m} {n}" for m, n in failures.items()))
     for mode, values in posts.items():
         print(f"POST evidence under load, {mode}: median {median(values) * 1000:.1f} ms")
-    if waits:
+    for name, (waits, idle_posts) in idle.items():
         ordered = sorted(waits)
         p90 = ordered[int(0.9 * (len(ordered) - 1))]
         print(
-            f"idle embedded desk, {len(waits)} citations: cited -> archived + state updated "
+            f"idle {name} desk, {len(waits)} citations: cited -> archived + state updated "
             f"median {median(waits):.3f} s (p90 {p90:.3f} s); "
             f"POST evidence median {median(idle_posts) * 1000:.1f} ms"
         )

@@ -13,6 +13,7 @@ benchmark client's interpreter lock.
     /throttled/<slug>           429 with Retry-After (``?retry_after=N``), for the re-check bench
     /stats                      JSON per host: requests served, the most at once, and the
                                 shortest gap between the starts of two article requests
+    /stats/starts               JSON per host: when each article request started (monotonic)
 
 Every answer carries Content-Length and keeps the connection alive, as a web server would.
 """
@@ -111,6 +112,7 @@ class Stats:
         self.peak: Counter[str] = Counter()
         self.last_start: dict[str, float] = {}
         self.min_gap: dict[str, float] = {}
+        self.starts: dict[str, list[float]] = {}
 
     def enter(self, host: str, article: bool) -> None:
         now = time.monotonic()
@@ -123,10 +125,15 @@ class Stats:
                     gap = now - self.last_start[host]
                     self.min_gap[host] = min(self.min_gap.get(host, gap), gap)
                 self.last_start[host] = now
+                self.starts.setdefault(host, []).append(now)
 
     def leave(self, host: str) -> None:
         with self.lock:
             self.active[host] -= 1
+
+    def starts_json(self) -> bytes:
+        with self.lock:
+            return json.dumps(self.starts).encode()
 
     def as_json(self) -> bytes:
         with self.lock:
@@ -157,6 +164,9 @@ def make_handler(stats: Stats, delay: float) -> type[BaseHTTPRequestHandler]:
             path, _, query = self.path.partition("?")
             if path == "/stats":
                 self.send(200, stats.as_json(), "application/json")
+                return
+            if path == "/stats/starts":
+                self.send(200, stats.starts_json(), "application/json")
                 return
             stats.enter(str(host), path.startswith("/news/"))
             try:

@@ -17,6 +17,7 @@ The database at ``--pg-url`` is emptied and migrated; the Redis db at ``--redis-
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -65,12 +66,21 @@ def publishers(hosts: int, log: Path) -> Iterator[tuple[int, int]]:
         proc.wait(timeout=10)
 
 
-def _stats(port: int) -> dict[str, Any] | None:
+def _stats(port: int, which: str = "stats") -> dict[str, Any] | None:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.2:{port}/stats", timeout=2) as r:
+        with urllib.request.urlopen(f"http://127.0.0.2:{port}/{which}", timeout=10) as r:
             return dict(json.load(r))
     except OSError:
         return None
+
+
+def gaps(starts: dict[str, list[float]]) -> list[float]:
+    """Every gap between two successive article requests at one host, as the host saw it."""
+    found: list[float] = []
+    for times in starts.values():
+        ordered = sorted(times)
+        found.extend(b - a for a, b in itertools.pairwise(ordered))
+    return sorted(found)
 
 
 def seed(url: str, count: int, port: int, hosts: tuple[str, ...]) -> None:
@@ -191,13 +201,17 @@ def run(args: argparse.Namespace, count: int, tmp: Path) -> dict[str, Any]:
             stop(beat)
             stop(worker)
         stats = _stats(port) or {}
+        seen = gaps(_stats(port, "stats/starts") or {})
     cpu = {k: v - cpu_before.get(k, 0.0) for k, v in cpu_after.items()}
     return {
         "count": count,
         "seconds": elapsed,
         "rate": count / elapsed,
         "cpu": cpu,
-        "min_gap": min(stats.get("min_gap", {}).values(), default=float("nan")),
+        "min_gap": seen[0] if seen else float("nan"),
+        "p1_gap": seen[len(seen) // 100] if seen else float("nan"),
+        "short": sum(1 for g in seen if g < args.min_delay),
+        "gaps": len(seen),
         "peak": max(stats.get("peak", {}).values(), default=0),
     }
 
@@ -222,7 +236,9 @@ def main() -> None:
             results.append(result)
             print(
                 f"{size} re-checks: {result['seconds']:.0f} s, {result['rate']:.1f}/s; "
-                f"shortest gap at a host {result['min_gap']:.3f} s, most at once {result['peak']}; "
+                f"gaps between starts at a host: shortest {result['min_gap']:.3f} s, 1st "
+                f"percentile {result['p1_gap']:.3f} s, {result['short']} of {result['gaps']} "
+                f"under {args.min_delay} s; most at once {result['peak']}; "
                 "CPU s " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(result["cpu"].items())),
                 flush=True,
             )
