@@ -38,6 +38,7 @@ PHASES: list[tuple[str, str, str]] = [
     ("worker", "broker wait/poll", "_poll"),
     ("worker", "event loop", "asynloop"),
     ("worker", "event loop", "synloop"),
+    ("web", "outbox: delete sent rows", "OutboxJanitor._delete"),
     ("web", "outbox send", "app/outbox.py"),
     ("web", "cite", "app/workflow/citing.py"),
     ("web", "read claim", "app/workflow/reading.py"),
@@ -84,6 +85,12 @@ def parse(paths: list[Path]) -> dict[str, list[tuple[list[str], int]]]:
 
 
 def phase_of(kind: str, joined: str) -> str | None:
+    # An idle thread of a pool (Celery's threads, the requisites' fetchers) or the outbox
+    # janitor waiting for work: not time a capture or a request spent.
+    if "concurrent/futures/thread.py" in joined and "_WorkItem.run" not in joined:
+        return None
+    if "OutboxJanitor._run" in joined and "_delete" not in joined:
+        return None
     for rule_kind, phase, marker in PHASES:
         if rule_kind == kind and marker in joined:
             return phase
@@ -108,6 +115,7 @@ def main() -> None:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--rate", type=float, default=200.0, help="py-spy's samples a second")
+    parser.add_argument("--per", type=int, default=0, help="also show ms per item (e.g. pages)")
     args = parser.parse_args()
     for kind, stacks in sorted(parse(args.files).items()):
         phases: Counter[str] = Counter()
@@ -124,7 +132,8 @@ def main() -> None:
             continue
         print(f"\n== {kind}: {total / args.rate:.1f} thread-seconds in working threads")
         for phase, count in phases.most_common():
-            print(f"  {phase:22} {count / args.rate:7.2f} s  {100 * count / total:5.1f}%")
+            per = f"  {1000 * count / args.rate / args.per:6.1f} ms each" if args.per else ""
+            print(f"  {phase:24} {count / args.rate:7.2f} s  {100 * count / total:5.1f}%{per}")
         if args.top:
             print(f"  -- top {args.top} frames (inclusive)")
             for frame, count in frames.most_common(args.top):
