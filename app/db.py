@@ -7,6 +7,7 @@ to :func:`session` in that context opens a session and the context's teardown cl
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -68,10 +69,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return create_engine(url, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
-    # Every process (web, worker, beat) opens its own short-lived connections; SQLite's
-    # locking is per file, so a pool buys nothing and NullPool avoids cross-thread reuse.
-    kwargs.setdefault("poolclass", NullPool)
+    # Connections are pooled: opening one costs its pragmas, and closing a WAL database's last
+    # connection checkpoints the log with an fsync (measured ~2 ms a transaction). A pooled
+    # connection is used by one thread at a time (check_same_thread only guards against
+    # sharing, which the pool never does); a forked child starts with a pool of its own.
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+    if not isinstance(engine.pool, NullPool) and hasattr(os, "register_at_fork"):
+        pooled = weakref.ref(engine)  # the hook must not keep a dropped engine alive
+
+        def _fresh_pool_in_child() -> None:
+            alive = pooled()
+            if alive is not None:
+                alive.dispose(close=False)
+
+        os.register_at_fork(after_in_child=_fresh_pool_in_child)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -97,6 +97,26 @@ class Settings(BaseSettings):
     RECHECK_ROT_FAILURES: int = Field(
         3, description="Consecutive failed re-checks, spaced apart, before a source is rotted."
     )
+    RECHECK_SCHEDULE_SECONDS: float = Field(
+        60.0, gt=0, description="How often beat queues the re-checks that are due."
+    )
+    RECHECK_BATCH: int = Field(
+        5000, ge=1, description="Most re-checks queued per round (a day of 100k needs ~70)."
+    )
+    RECHECK_HOST_CONCURRENCY: int = Field(
+        2, ge=1, description="Most re-check fetches to one host at the same time."
+    )
+    RECHECK_HOST_MIN_DELAY: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds between the starts of two re-check fetches to one host (one "
+        "host then gets at most 86,400 / this re-checks a day).",
+    )
+    RECHECK_RETRY_AFTER_MAX: float = Field(
+        3600.0,
+        ge=0,
+        description="Longest a host's Retry-After (429/503) holds back its re-checks.",
+    )
     CORROBORATION_MIN_SOURCES: int = Field(
         2, ge=1, description="Usable supporting sources from distinct publishers to corroborate."
     )

@@ -1,8 +1,12 @@
 """The Celery application, bound to a Flask app: each task runs in its own app context.
 
-Queues: ``archive`` (fetching and archiving sources, slow and network-bound) and ``default``
-(everything else). Tasks are acknowledged late and must be idempotent: the database, not the
-broker, says what is done, and a sweeper re-dispatches what a dead worker left behind.
+Queues: ``archive`` (archiving the sources fact-checkers cite, network-bound), ``recheck``
+(the periodic re-checks of cited sources, possibly thousands at once) and ``default``
+(everything else). Every worker consumes all three; a worker takes from its queues in turn,
+so a new citation waits at most for the tasks already in hand, never for a day's re-checks.
+
+Tasks are acknowledged late and must be idempotent: the database, not the broker, says what
+is done, and a sweeper re-dispatches what a dead worker left behind.
 """
 
 from __future__ import annotations
@@ -96,6 +100,7 @@ def make_celery(app: Flask) -> Celery:
         task_queues=[
             Queue("default", Exchange("default", type="direct"), routing_key="default"),
             Queue("archive", Exchange("archive", type="direct"), routing_key="archive"),
+            Queue("recheck", Exchange("recheck", type="direct"), routing_key="recheck"),
         ],
         task_default_exchange="default",
         task_default_routing_key="default",
@@ -121,8 +126,8 @@ def make_celery(app: Flask) -> Celery:
             },
             "recheck-sources": {
                 "task": "archive.schedule_rechecks",
-                # Often enough that no source waits much past its interval.
-                "schedule": min(3600.0, s.RECHECK_INTERVAL_HOURS * 3600 / 4),
+                # Each round queues what hosts can take until the next (app.workflow.rechecks).
+                "schedule": s.RECHECK_SCHEDULE_SECONDS,
             },
         },
         task_annotations={CAPTURE_TASK: capture_time_limits(s)},

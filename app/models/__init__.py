@@ -19,6 +19,7 @@ from app.models.exports import ExportedClaim, ExportRun
 from app.models.idempotency import IdempotencyRecord
 from app.models.notes import Note
 from app.models.outbox import OutboxMessage
+from app.models.politeness import HostPoliteness, PolitenessSlot
 from app.models.similarity import ClaimKey, ClaimSimilarity, MatchRelation, SimilarityStatus
 from app.models.sources import Capture, Source
 from app.models.users import ApiToken, User
@@ -39,10 +40,12 @@ __all__ = [
     "Evidence",
     "ExportRun",
     "ExportedClaim",
+    "HostPoliteness",
     "IdempotencyRecord",
     "MatchRelation",
     "Note",
     "OutboxMessage",
+    "PolitenessSlot",
     "Role",
     "SimilarityStatus",
     "Source",

@@ -11,6 +11,8 @@ stale, because the archived copy is what keeps a verdict standing when a page di
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import exists, select
@@ -28,8 +30,9 @@ from app.models import (
     Source,
     SourceHealth,
 )
-from app.outbox import enqueue_capture
+from app.outbox import CAPTURE_TASK, RECHECK_QUEUE, enqueue
 from app.workflow import events
+from app.workflow.politeness import next_starts
 from app.workflow.staleness import mark_verdict_stale
 from config import settings
 
@@ -130,9 +133,20 @@ def _recheck_failed(
         )
 
 
-def schedule_rechecks(session: Session, limit: int = 1000) -> list[int]:
-    """Queue a re-check capture for each cited, archived source that is due."""
-    due_before = utcnow() - timedelta(hours=settings().RECHECK_INTERVAL_HOURS)
+def schedule_rechecks(session: Session, limit: int | None = None) -> list[int]:
+    """Queue a re-check capture for each cited, archived source that is due, oldest first, on
+    the ``recheck`` queue (at most ``limit``, default RECHECK_BATCH).
+
+    Each host's re-checks are spread RECHECK_HOST_MIN_DELAY apart from when the host may next
+    be fetched, so they reach the workers in the order the host allows and seldom have to
+    wait their turn (``app.workflow.politeness`` enforces the turn whatever the timing); a
+    host gets no more in one round than a round's worth of its turns, so no message is held
+    in a worker for longer than RECHECK_SCHEDULE_SECONDS.
+    """
+    s = settings()
+    limit = limit or s.RECHECK_BATCH
+    now = utcnow()
+    due_before = now - timedelta(hours=s.RECHECK_INTERVAL_HOURS)
     in_flight = exists().where(
         Capture.source_id == Source.id,
         Capture.status.in_([CaptureStatus.PENDING, CaptureStatus.FETCHING]),
@@ -141,18 +155,30 @@ def schedule_rechecks(session: Session, limit: int = 1000) -> list[int]:
         Capture.source_id == Source.id, Capture.status == CaptureStatus.ARCHIVED
     )
     cited = exists().where(Evidence.source_id == Source.id)
-    sources = session.scalars(
-        select(Source)
+    due = session.execute(
+        select(Source.id, Source.host)
         .where(cited, archived, ~in_flight)
         .where((Source.last_checked_at.is_(None)) | (Source.last_checked_at < due_before))
         .order_by(Source.last_checked_at.is_not(None), Source.last_checked_at, Source.id)
         .limit(limit)
     ).all()
-    ids = []
-    for source in sources:
-        capture = Capture(source=source, purpose=CapturePurpose.RECHECK)
-        session.add(capture)
-        session.flush()
-        enqueue_capture(session, capture.id)
-        ids.append(capture.id)
-    return ids
+    delay = s.RECHECK_HOST_MIN_DELAY
+    per_round = math.ceil(s.RECHECK_SCHEDULE_SECONDS / delay) if delay > 0 else limit
+    starts = next_starts(session, (host for _, host in due))
+    queued: Counter[str] = Counter()
+    chosen: list[tuple[int, float]] = []
+    for source_id, host in due:
+        turn = queued[host]
+        if turn >= per_round:
+            continue  # the next round takes it
+        queued[host] += 1
+        first = max(0.0, (starts[host] - now).total_seconds()) if host in starts else 0.0
+        chosen.append((source_id, first + turn * delay))
+    captures = [
+        Capture(source_id=source_id, purpose=CapturePurpose.RECHECK) for source_id, _ in chosen
+    ]
+    session.add_all(captures)
+    session.flush()
+    for capture, (_, countdown) in zip(captures, chosen, strict=True):
+        enqueue(session, CAPTURE_TASK, capture.id, queue=RECHECK_QUEUE, countdown=countdown)
+    return [c.id for c in captures]

@@ -2,7 +2,7 @@
 a worker)
 
 Revision ID: 0008_capture_urls
-Revises: 0006_similarity
+Revises: 0007_politeness
 Create Date: 2026-11-25
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_capture_urls"
-down_revision: str | None = "0006_similarity"
+down_revision: str | None = "0007_politeness"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

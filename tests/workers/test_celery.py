@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.db import get_db
 from app.models import Claim, Event, OutboxMessage
-from app.outbox import CLUSTER_TASK, dispatch
+from app.outbox import CLUSTER_TASK, dispatch, janitor
 from app.workflow.claims import NewClaim, create_claim
 from tests.support.processes import RedisServer, wait_for, worker
 
@@ -101,7 +101,9 @@ def test_work_submitted_during_broker_outage_is_delivered_after(
         first = client.post(
             "/api/v1/claims", json={"text": "The bridge cost 12 million euros."}, headers=headers
         ).json["id"]
-        with get_db(app).factory() as s:  # sent at once while the broker was up
+        # Sent at once while the broker was up; the row goes in the background.
+        assert janitor(get_db(app)).flush()
+        with get_db(app).factory() as s:
             assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
         redis.kill()
@@ -124,3 +126,36 @@ def test_work_submitted_during_broker_outage_is_delivered_after(
         redis.kill()
         get_db(app).engine.dispose()
         truncate_all(engine)
+
+
+def test_sent_rows_are_deleted_in_the_background(
+    live_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = SendSpy(live_app, monkeypatch)
+    db = get_db(live_app)
+    with db.factory() as s:
+        claims = [
+            create_claim(s, NewClaim(text=f"Exports grew {n}% in May."), actor=None)
+            for n in range(3)
+        ]
+        s.commit()
+    assert spy.sent == [(CLUSTER_TASK, [c.id]) for c in claims]  # sent right after the commit
+    assert janitor(db).flush()  # ... and their rows deleted by the janitor, not the request
+    with db.factory() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_a_row_rolled_back_with_its_savepoint_is_never_sent(
+    live_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.outbox import enqueue
+
+    spy = SendSpy(live_app, monkeypatch)
+    with get_db(live_app).factory() as s:
+        kept = create_claim(s, NewClaim(text="Rents rose 4% in 2025."), actor=None)
+        nested = s.begin_nested()
+        enqueue(s, CLUSTER_TASK, -1)
+        s.flush()
+        nested.rollback()
+        s.commit()
+    assert spy.sent == [(CLUSTER_TASK, [kept.id])]

@@ -27,8 +27,14 @@ from tests.support.live import cite, headers_for, new_claim, override_settings
 
 @pytest.fixture()
 def recheck_app(live_app: Flask) -> Flask:
+    # Back-to-back re-checks of one page: politeness (tests/workflow/test_politeness.py)
+    # would rightly make the next one wait.
     override_settings(
-        live_app, RECHECK_INTERVAL_HOURS=0.0, RECHECK_ROT_FAILURES=3, ARCHIVE_MAX_ATTEMPTS=1
+        live_app,
+        RECHECK_INTERVAL_HOURS=0.0,
+        RECHECK_ROT_FAILURES=3,
+        ARCHIVE_MAX_ATTEMPTS=1,
+        RECHECK_HOST_MIN_DELAY=0.0,
     )
     return live_app
 

@@ -1,5 +1,5 @@
-"""Archive tasks (queue ``archive``): thin wrappers that take ids; the work is in
-``app.workflow.archiving``."""
+"""Archive tasks (queue ``archive``, re-checks on ``recheck``): thin wrappers that take ids;
+the work is in ``app.workflow.archiving``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from celery import Task, shared_task
 from sqlalchemy.exc import OperationalError
 
 from app.db import session
-from app.outbox import CAPTURE_TASK, enqueue_capture
-from app.workflow.archiving import run_capture, sweep
+from app.outbox import ARCHIVE_QUEUE, CAPTURE_TASK
+from app.workflow.archiving import redispatch, run_capture, sweep
 from app.workflow.rechecks import schedule_rechecks
 
 
@@ -27,9 +27,12 @@ from app.workflow.rechecks import schedule_rechecks
 def capture(self: Task, capture_id: int) -> str:
     outcome = run_capture(session(), capture_id)
     if outcome.retry_in is not None:
-        # The capture is back to pending in the database, so if this message is lost the
-        # sweeper re-sends it; attempts are counted in the database, not by Celery.
-        raise self.retry(countdown=outcome.retry_in, max_retries=None)
+        # The capture is back to pending in the database (a transient failure, or a re-check
+        # waiting its turn at the host), so if this message is lost the sweeper re-sends it;
+        # attempts are counted in the database, not by Celery. A new message rather than
+        # Celery's retry, whose count would run out for a re-check that often waits its turn.
+        queue = (self.request.delivery_info or {}).get("routing_key") or ARCHIVE_QUEUE
+        self.apply_async(args=(capture_id,), countdown=outcome.retry_in, queue=queue)
     return outcome.status
 
 
@@ -37,8 +40,7 @@ def capture(self: Task, capture_id: int) -> str:
 def sweep_captures() -> int:
     s = session()
     ids = sweep(s)
-    for capture_id in ids:
-        enqueue_capture(s, capture_id)
+    redispatch(s, ids)
     s.commit()
     return len(ids)
 

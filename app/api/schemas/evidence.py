@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.api.schemas.sources import CaptureOut, SourceBrief
+from app.ids import MAX_ID
 from app.models import Stance
 
 
@@ -44,3 +45,46 @@ class EvidenceOut(BaseModel):
     added_by_id: int | None
     source: SourceBrief
     capture: CaptureOut | None = Field(description="The capture archiving the source.")
+
+
+# Items one import call may carry: a spreadsheet's worth, in one transaction.
+BATCH_MAX_ITEMS = 500
+
+
+class EvidenceBatchItem(EvidenceCreate):
+    claim_id: int = Field(ge=1, le=MAX_ID, description="The claim the source is cited for.")
+
+
+class EvidenceBatch(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "claim_id": 7,
+                            "url": "https://www.example.org/report-2026",
+                            "stance": "supports",
+                            "quote": "40 schools in the region were rebuilt",
+                        },
+                        {"claim_id": 8, "url": "https://news.example.net/a", "stance": "refutes"},
+                    ]
+                }
+            ]
+        },
+    )
+
+    items: list[EvidenceBatchItem] = Field(
+        min_length=1,
+        max_length=BATCH_MAX_ITEMS,
+        description="Sources to cite, each for its claim, under the rules of a single citation.",
+    )
+
+
+class EvidenceBatchResultItem(EvidenceOut):
+    created: bool = Field(description="False: the claim already cited that source that way.")
+
+
+class EvidenceBatchOut(BaseModel):
+    items: list[EvidenceBatchResultItem] = Field(description="In the order they were sent.")
