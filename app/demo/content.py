@@ -32,6 +32,24 @@ Read more: Budget 2027 explained | Subscribe for 1 euro a month
 """
 
 
+# A second outlet's report of the same day: its claims restate, approximate and contradict
+# the first article's, so the workspace shows restatement suggestions to accept or reject.
+WIRE_TITLE = "Okafor: forty schools rebuilt; statistics office disputes jobless claim"
+WIRE_URL = "https://wire.example.net/2026/11/18/north-schools"
+WIRE_DATE = date(2026, 11, 18)
+WIRE_TEXT = """\
+NORTHERN REGION (Courier Wire) - Forty schools across the north were rebuilt in 2025, Education Minister Dana Okafor told lawmakers on Tuesday.
+
+Unemployment in the northern region has not doubled since 2022, according to the regional statistics office.
+
+About 15,000 teachers quit over the last two years, according to the teachers' union.
+
+The ministry plans to rebuild 40 more schools in the south by 2028.
+
+(Reporting by Courier Wire staff; editing by the regional desk)
+"""
+
+
 # Text extractors skip pages that are too short to be articles, so each page carries some
 # background after its own paragraphs.
 _BACKGROUND = (

@@ -1,4 +1,4 @@
-"""Filling a desk with demo people, an article, claims, archived sources, verdicts and a note.
+"""Filling a desk with demo people, two articles, claims, archived sources, verdicts and a note.
 
 Idempotent: a second run resets the demo people's passwords (they are printed again) and
 adds nothing twice (documents are unique by text, accepted candidates by span, and a claim
@@ -17,6 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,10 @@ from app.demo.content import (
     ARTICLE_URL,
     CITATIONS,
     SOURCES,
+    WIRE_DATE,
+    WIRE_TEXT,
+    WIRE_TITLE,
+    WIRE_URL,
 )
 from app.demo.server import HOSTS
 from app.models import CaptureStatus, Claim, OutboxMessage, Role, Stance, User
@@ -95,29 +100,27 @@ def _claim_with(claims: list[Claim], words: str) -> Claim | None:
     return next((c for c in claims if words in c.text), None)
 
 
-def build_demo(session: Session, port: int, say: Callable[[str], None]) -> DemoDesk:
-    """``port`` is where ``app.demo.server.serving`` serves the source pages right now."""
-    people, users = _people(session)
-    session.commit()
-    say(f"people: {len(people)} (an admin, two fact-checkers, two editors)")
-    checker1, checker2 = users["checker1@desk.example"], users["checker2@desk.example"]
-    editor1, editor2 = users["editor1@desk.example"], users["editor2@desk.example"]
-
+def _accept(
+    session: Session,
+    actor: User,
+    say: Callable[[str], None],
+    title: str,
+    text: str,
+    url: str,
+    published: date,
+    wanted: set[str] | None,
+) -> tuple[int, list[Claim]]:
+    """Ingest an article and accept its candidates that contain any of ``wanted`` (all when
+    None); each accepted claim gets its restatement suggestions (the cluster task's work)."""
     ingested = ingest_document(
-        session,
-        title=ARTICLE_TITLE,
-        text=ARTICLE_TEXT,
-        url=ARTICLE_URL,
-        published_at=ARTICLE_DATE,
-        actor=checker1,
+        session, title=title, text=text, url=url, published_at=published, actor=actor
     )
-    wanted = {words for words, *_ in CITATIONS} | {"12,000 pupils"}
     chosen = [
-        i for i, c in enumerate(ingested.candidates) if any(words in c.text for words in wanted)
+        i
+        for i, c in enumerate(ingested.candidates)
+        if wanted is None or any(words in c.text for words in wanted)
     ]
-    claims = accept_candidates(
-        session, ingested.document, chosen, ingested.candidates, actor=checker1
-    )
+    claims = accept_candidates(session, ingested.document, chosen, ingested.candidates, actor=actor)
     session.commit()
     for accepted in claims:
         assign_cluster(session, accepted.id)
@@ -126,6 +129,23 @@ def build_demo(session: Session, port: int, say: Callable[[str], None]) -> DemoD
         f"article {ingested.document.id}: {len(ingested.candidates)} candidates, "
         f"{len(claims)} accepted as claims"
     )
+    return ingested.document.id, claims
+
+
+def build_demo(session: Session, port: int, say: Callable[[str], None]) -> DemoDesk:
+    """``port`` is where ``app.demo.server.serving`` serves the source pages right now."""
+    people, users = _people(session)
+    session.commit()
+    say(f"people: {len(people)} (an admin, two fact-checkers, two editors)")
+    checker1, checker2 = users["checker1@desk.example"], users["checker2@desk.example"]
+    editor1, editor2 = users["editor1@desk.example"], users["editor2@desk.example"]
+
+    wanted = {words for words, *_ in CITATIONS} | {"12,000 pupils"}
+    document_id, claims = _accept(
+        session, checker1, say, ARTICLE_TITLE, ARTICLE_TEXT, ARTICLE_URL, ARTICLE_DATE, wanted
+    )
+    # Accepted after the first article's claims, so each is matched against them.
+    _accept(session, checker2, say, WIRE_TITLE, WIRE_TEXT, WIRE_URL, WIRE_DATE, None)
 
     pending: list[int] = []
     for words, key, stance, quote in CITATIONS:
@@ -187,4 +207,4 @@ def build_demo(session: Session, port: int, say: Callable[[str], None]) -> DemoD
             )
             session.commit()
             say(f"claim {schools.id}: verdict 'true' proposed, waiting in the editors' inbox")
-    return DemoDesk(people, ingested.document.id, [c.id for c in claims], outcomes)
+    return DemoDesk(people, document_id, [c.id for c in claims], outcomes)

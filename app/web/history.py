@@ -46,6 +46,9 @@ _TITLES = {
     "accepted_from_document": "Accepted from its article",
     "edited": "Claim edited",
     "clustered": "Grouped with its restatements",
+    "similarity_confirmed": "Restatement accepted",
+    "similarity_rejected": "Restatement rejected",
+    "similarity_undone": "Restatement decision undone",
     "leased": "Taken from the queue",
     "lease_renewed": "Lease renewed",
     "lease_released": "Given back to the queue",
@@ -123,6 +126,10 @@ def detail(event: Event) -> str:
         return str(info.get("format") or "")
     if kind == "note_added":
         return str(info.get("excerpt") or "")
+    if kind in ("clustered", "similarity_confirmed", "similarity_rejected", "similarity_undone"):
+        cluster = f"cluster #{before.get('cluster_id')} → #{after.get('cluster_id')}"
+        moved = cluster if before.get("cluster_id") != after.get("cluster_id") else "cluster kept"
+        return f"#{info.get('other_id')} ({info.get('relation')}): {moved}"
     if kind == "assigned":
         return f"to user {after.get('assignee_id')}" if after.get("assignee_id") else "unassigned"
     return ""

@@ -17,7 +17,17 @@ from sqlalchemy import select
 from app.auth.policy import has_role
 from app.db import session
 from app.exports.query import public_path
-from app.models import Capture, CaptureStatus, Claim, ExportRun, Note, Role, User, Verdict
+from app.models import (
+    Capture,
+    CaptureStatus,
+    Claim,
+    ClaimSimilarity,
+    ExportRun,
+    Note,
+    Role,
+    User,
+    Verdict,
+)
 from app.web import history as trail
 from app.web.context import person
 from app.web.forms import (
@@ -35,6 +45,7 @@ from app.web.forms import (
 )
 from app.web.highlight import Piece, pieces, window
 from app.web.review import Proposal, describe
+from app.workflow.clusters import similar
 from app.workflow.directory import assignable
 from app.workflow.inbox import may_review
 from app.workflow.leases import holds_lease, leased_to_other
@@ -52,6 +63,25 @@ class Excerpt:
     pieces: list[Piece[bool]]
     cut_before: bool
     cut_after: bool
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A claim the matcher found alike, with the pair's score, relation and decision."""
+
+    other: Claim
+    pair: ClaimSimilarity
+
+    @property
+    def relation_words(self) -> str:
+        return RELATION_WORDS.get(self.pair.relation.value, self.pair.relation.value)
+
+
+RELATION_WORDS = {
+    "same": "may state the same fact",
+    "approximate": "the same fact with approximate figures",
+    "contradicts": "contradicts this claim",
+}
 
 
 @dataclass
@@ -81,6 +111,7 @@ class Workspace:
     export_runs: list[tuple[ExportRun, User | None]]  # the newest runs that included it
     ratings: list[str]
     restatements: list[Claim]
+    suggestions: list[Suggestion]  # the matcher's pairs, best first, decided or not
     forms: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
     conflict: dict[str, Any] | None = None  # the current claim, after a stale edit
@@ -165,13 +196,25 @@ def _override_notice(claim: Claim, user: User, is_editor: bool) -> str | None:
     )
 
 
+def _users(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {u.id: u for u in session().scalars(select(User).where(User.id.in_(ids)))}
+
+
 def _export_runs(claim_runs: list[ExportRun]) -> list[tuple[ExportRun, User | None]]:
     runs = claim_runs[:EXPORTS_SHOWN]
-    ids = {r.actor_id for r in runs if r.actor_id is not None}
-    people = (
-        {u.id: u for u in session().scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    )
+    people = _users({r.actor_id for r in runs if r.actor_id is not None})
     return [(r, people.get(r.actor_id) if r.actor_id else None) for r in runs]
+
+
+def _suggestions(claim: Claim) -> list[Suggestion]:
+    s = session()
+    pairs = similar(s, claim)
+    if not pairs:
+        return []
+    others = {c.id: c for c in s.scalars(select(Claim).where(Claim.id.in_([o for o, _ in pairs])))}
+    return [Suggestion(others[o], p) for o, p in pairs if o in others]
 
 
 def build(
@@ -250,6 +293,7 @@ def build(
         )
         if view.cluster_members
         else [],
+        suggestions=_suggestions(claim),
         forms=forms,
         **overrides,
     )

@@ -26,7 +26,7 @@ def test_demo_desk(live_app: Flask) -> None:
     with get_db(live_app).factory() as s:
         roles = sorted(u.role.value for u in s.scalars(select(User)))
         assert roles == ["admin", "editor", "editor", "fact_checker", "fact_checker"]
-        assert s.scalar(select(func.count()).select_from(Document)) == 1
+        assert s.scalar(select(func.count()).select_from(Document)) == 2
         states = {c.state for c in s.scalars(select(Claim))}
         assert {ClaimState.CORROBORATED, ClaimState.DISPUTED, ClaimState.SOURCED} <= states
         statuses = [c.status for c in s.scalars(select(Capture))]

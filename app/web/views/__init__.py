@@ -15,4 +15,5 @@ def register() -> None:
         exports,
         inbox,
         queue,
+        similar,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -192,9 +192,13 @@ def nav(page: Page, name: str) -> None:
     page.wait_for_load_state()
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, part: Locator | None = None) -> Path:
+    """The whole page, or only ``part`` of it, as ``<name>-<viewport width>.png``."""
     SCREENSHOTS.mkdir(exist_ok=True)
     width = page.viewport_size["width"] if page.viewport_size else 0
     path = SCREENSHOTS / f"{name}-{width}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if part is not None:
+        part.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path

@@ -106,6 +106,37 @@ def test_the_workspace_shows_the_demo_desk(
     expect(admin_page.get_by_role("button", name="Retry")).to_have_count(1)
 
 
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_restatement_suggestions_are_decided_in_place(
+    live_desk: LiveDesk, chromium: Browser, demo: dict, width: str
+) -> None:
+    """The demo's second report restates, rounds and contradicts the first: its suggestions
+    are decided in the workspace without a reload, and a decision can be taken back."""
+    w, h = WIDTHS[width]
+    context = chromium.new_context(viewport={"width": w, "height": h})
+    page = context.new_page()
+    watch = Watch(page)
+    sign_in(page, live_desk, demo["accounts"]["checker1@desk.example"])
+
+    page.goto(f"{live_desk.url}/claims/{demo['ids']['disputed']}")
+    negation = page.locator("#similar li.relation-contradicts")
+    expect(negation).to_contain_text("has not doubled since 2022")
+    expect(negation).to_contain_text("contradicts this claim")
+
+    page.goto(f"{live_desk.url}/claims/{demo['ids']['corroborated']}")
+    panel = page.locator("#similar")
+    wrong = panel.locator("li.suggestion", has_text="40 more schools in the south")
+    expect(wrong).to_contain_text("Not decided yet.")
+    wrong.get_by_role("button", name=re.compile(r"^Reject #")).click()
+    expect(wrong).to_contain_text("rejected by Farah Haddad")  # swapped in by htmx
+    screenshot(page, "claim-suggestions", panel)
+    wrong.get_by_role("button", name=re.compile(r"^Undo ")).click()
+    expect(wrong).to_contain_text("Not decided yet.")
+    assert page.url.endswith(f"/claims/{demo['ids']['corroborated']}")  # never reloaded
+    assert watch.problems == []
+    context.close()
+
+
 def test_keyboard_shortcuts(admin_page: Page, live_desk: LiveDesk) -> None:
     page = admin_page
     watch = Watch(page)
