@@ -554,4 +554,7 @@ def demo() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from app.supervisor import watch_if_supervised
+
+    watch_if_supervised()  # a child of `claimdesk run` stops when the supervisor is gone
+    main(prog_name="claimdesk")

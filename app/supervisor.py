@@ -12,8 +12,8 @@ by an OOM killer), or the next start finds the port held by a stale server. Two 
 SIGTERM lets each child stop cleanly: gunicorn closes its socket and finishes requests,
 Celery finishes (or, with late acks, returns) the task in hand.
 
-Children run as ``python -m app.supervisor COMMAND ...``, which starts the pipe watcher and
-then the ordinary ``claimdesk`` command.
+Children run as ``python -m app.cli COMMAND ...``: the ordinary ``claimdesk`` command, which
+first starts the pipe watcher when ``watch_if_supervised`` finds the pipe in its environment.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class Supervisor:
     def spawn(self, name: str, args: list[str], **popen: Any) -> subprocess.Popen[bytes]:
         env = {**os.environ, **popen.pop("env", {}), WATCH_FD_ENV: str(self._watch_read)}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app.supervisor", *args],
+            [sys.executable, "-m", "app.cli", *args],
             env=env,
             pass_fds=(self._watch_read,),
             preexec_fn=self._preexec,
@@ -148,14 +148,8 @@ def watch_supervisor(fd: int) -> threading.Thread:
     return thread
 
 
-def child_main(argv: list[str]) -> None:
+def watch_if_supervised() -> None:
+    """In a child of ``claimdesk run``: stop when the supervisor is gone."""
     fd = os.environ.pop(WATCH_FD_ENV, None)
     if fd is not None:
         watch_supervisor(int(fd))
-    from app.cli import main
-
-    main(argv, prog_name="claimdesk")
-
-
-if __name__ == "__main__":
-    child_main(sys.argv[1:])
