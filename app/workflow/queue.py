@@ -44,7 +44,7 @@ from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid
 from app.models import Claim, ClaimState, User, Verdict, VerdictStatus
 from app.workflow import events
-from app.workflow.leases import holds_lease, lease_length
+from app.workflow.leases import ensure_may_write, holds_lease, lease_length
 from app.workflow.verified import verified_clause
 
 QUEUE_ORDER = (Claim.priority.desc(), Claim.id.asc())
@@ -137,6 +137,7 @@ def release(session: Session, claim: Claim, user: User, *, as_editor: bool = Fal
             f"Claim {claim.id} is leased to user {claim.assignee_id}; only they or an editor "
             "may release it.",
         )
+    ensure_may_write(session, claim, user, action="release", as_editor=as_editor)
     before = _lease_state(claim)
     claim.assignee_id = None
     claim.lease_expires_at = None

@@ -213,6 +213,12 @@ def test_every_write_respects_the_lease_and_editors_override_on_record(
     override = [e for e in events if e["kind"] == "lease_overridden"]
     assert override and override[0]["detail"]["action"] == "cite sources for"
 
+    # an editor giving the holder's claim back to the queue is an override too
+    assert desk.post(claim["id"], "lease/release", editor).status_code == 200
+    events = desk.get(claim["id"], editor)["events"]
+    actions = [e["detail"]["action"] for e in events if e["kind"] == "lease_overridden"]
+    assert actions == ["cite sources for", "release"]
+
 
 # 5. One evidence item per claim, source and stance -----------------------------------------
 
