@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy.orm import Session
 
 from app.auth.credentials import hash_password
 from app.models import Claim, ClaimState, Document, Role, Source, User
+from app.workflow import clusters
+from app.workflow.claims import NewClaim, create_claim
 
 
 class Base(SQLAlchemyModelFactory):
@@ -54,3 +57,14 @@ class SourceFactory(Base):
 
 
 ALL = [UserFactory, DocumentFactory, ClaimFactory, SourceFactory]
+
+
+def matched_claims(session: Session, *texts: str) -> list[Claim]:
+    """Claims created as the service creates them, then matched in order (the cluster task's
+    work), so each gets its restatement suggestions against the ones before it."""
+    made = [create_claim(session, NewClaim(text=text), actor=None) for text in texts]
+    session.flush()
+    for claim in made:
+        clusters.assign_cluster(session, claim.id)
+    session.flush()
+    return made

@@ -9,22 +9,13 @@ from sqlalchemy.orm import Session
 
 from app.models import Claim, Event, Role, SimilarityStatus
 from app.workflow import clusters
-from app.workflow.claims import NewClaim, create_claim
+from tests.factories import matched_claims
 from tests.web.conftest import Browser
 from tests.web.html import Page
 
 SCHOOLS = "The ministry says 40 schools in the Riverton region were rebuilt last year."
 RESTATED = "Riverton has rebuilt forty of its flooded schools, officials told parents on Monday."
 NEGATED = "The 40 schools in the Riverton region were not rebuilt, parents say."
-
-
-def _claims(db: Session, *texts: str) -> list[Claim]:
-    made = [create_claim(db, NewClaim(text=text), actor=None) for text in texts]
-    db.flush()
-    for claim in made:
-        clusters.assign_cluster(db, claim.id)
-    db.flush()
-    return made
 
 
 def _status(page: Page, other: Claim) -> str:
@@ -38,7 +29,7 @@ def _kinds(db: Session, claim: Claim) -> list[str]:
 
 def test_suggestions_are_listed_with_their_relation(browser: Browser, db: Session) -> None:
     browser.sign_in()
-    first, restated, negated = _claims(db, SCHOOLS, RESTATED, NEGATED)
+    first, restated, negated = matched_claims(db, SCHOOLS, RESTATED, NEGATED)
     page = browser.page(f"/claims/{first.id}")
     panel = " ".join(page.ids["similar"].text.split())
     assert "Restatements" in panel
@@ -54,7 +45,7 @@ def test_suggestions_are_listed_with_their_relation(browser: Browser, db: Sessio
 
 def test_accept_reject_and_undo_from_the_workspace(browser: Browser, db: Session) -> None:
     user = browser.sign_in()
-    first, restated = _claims(db, SCHOOLS, RESTATED)
+    first, restated = matched_claims(db, SCHOOLS, RESTATED)
     assert restated.cluster_id == restated.id  # a suggestion, not joined by itself
     path = f"/claims/{first.id}/similar/{restated.id}"
 
@@ -87,7 +78,7 @@ def test_accept_reject_and_undo_from_the_workspace(browser: Browser, db: Session
 
 def test_a_pair_never_suggested_is_refused_beside_the_panel(browser: Browser, db: Session) -> None:
     browser.sign_in()
-    first, unrelated = _claims(db, SCHOOLS, "The herring quota was raised by 18% this year.")
+    first, unrelated = matched_claims(db, SCHOOLS, "The herring quota was raised by 18% this year.")
     path = f"/claims/{first.id}/similar/{unrelated.id}"
     resp = browser.htmx("post", path, {"decision": "confirm"})
     assert resp.status_code == 409
@@ -104,7 +95,7 @@ def test_a_pair_never_suggested_is_refused_beside_the_panel(browser: Browser, db
 def test_deciding_needs_a_signed_in_fact_checker(
     browser: Browser, second_browser: Browser, db: Session
 ) -> None:
-    first, restated = _claims(db, SCHOOLS, RESTATED)
+    first, restated = matched_claims(db, SCHOOLS, RESTATED)
     path = f"/claims/{first.id}/similar/{restated.id}"
     browser.sign_in(Role.FACT_CHECKER)
     anonymous = second_browser.client.post(path, data={"decision": "confirm"})

@@ -12,6 +12,7 @@ from app.models import Claim, ClaimKey, ClaimSimilarity, Event, Role, Similarity
 from app.workflow import clusters
 from app.workflow.claims import NewClaim, create_claim
 from tests import factories
+from tests.factories import matched_claims
 
 SCHOOLS = "The ministry says 40 schools in the Riverton region were rebuilt last year."
 # alike enough to suggest, not enough to join without a person
@@ -22,21 +23,12 @@ OTHER = "Kestrany will release 40 Valdorian fishermen detained since August."
 UNRELATED = "The herring quota was raised by 18% after scientists reported a recovery."
 
 
-def _claims(db: Session, *texts: str) -> list[Claim]:
-    made = [create_claim(db, NewClaim(text=text), actor=None) for text in texts]
-    db.flush()
-    for claim in made:
-        clusters.assign_cluster(db, claim.id)
-    db.flush()
-    return made
-
-
 def _kinds(db: Session, claim: Claim) -> list[str]:
     return list(db.scalars(select(Event.kind).where(Event.claim_id == claim.id)))
 
 
 def test_new_claim_is_indexed_under_its_keys(app: Flask, db: Session) -> None:
-    (claim,) = _claims(db, SCHOOLS)
+    (claim,) = matched_claims(db, SCHOOLS)
     keys = set(db.scalars(select(ClaimKey.key).where(ClaimKey.claim_id == claim.id)))
     assert keys == clusters.blocking_keys(SCHOOLS)
     claim.text = UNRELATED
@@ -46,7 +38,9 @@ def test_new_claim_is_indexed_under_its_keys(app: Flask, db: Session) -> None:
 
 
 def test_suggestions_best_first_and_contradictions_kept(app: Flask, db: Session) -> None:
-    first, negated, _other, unrelated, new = _claims(db, SCHOOLS, NEGATED, OTHER, UNRELATED, STRONG)
+    first, negated, _other, unrelated, new = matched_claims(
+        db, SCHOOLS, NEGATED, OTHER, UNRELATED, STRONG
+    )
     listed = clusters.similar(db, new)
     ids = [other_id for other_id, _ in listed]
     assert ids[0] == first.id
@@ -65,7 +59,7 @@ def test_suggestions_best_first_and_contradictions_kept(app: Flask, db: Session)
 def test_a_confident_restatement_joins_and_a_contradiction_never_does(
     app: Flask, db: Session
 ) -> None:
-    first, same, negated = _claims(db, SCHOOLS, SCHOOLS.replace("40", "forty"), NEGATED)
+    first, same, negated = matched_claims(db, SCHOOLS, SCHOOLS.replace("40", "forty"), NEGATED)
     assert same.cluster_id == first.id
     pair = dict(clusters.similar(db, same))[first.id]
     assert pair.status == SimilarityStatus.CONFIRMED and pair.auto
@@ -82,7 +76,7 @@ def test_a_confident_restatement_joins_and_a_contradiction_never_does(
 
 def test_confirm_joins_reject_separates_undo_restores(app: Flask, db: Session) -> None:
     user = factories.UserFactory(role=Role.FACT_CHECKER)
-    first, new = _claims(db, SCHOOLS, RESTATED)
+    first, new = matched_claims(db, SCHOOLS, RESTATED)
     assert new.cluster_id == new.id  # a suggestion, not an automatic join
     pair = clusters.confirm(db, new, first, user)
     assert pair.status == SimilarityStatus.CONFIRMED and pair.decided_by_id == user.id
@@ -104,7 +98,7 @@ def test_confirm_joins_reject_separates_undo_restores(app: Flask, db: Session) -
 
 def test_confirm_merges_whole_clusters_into_the_oldest(app: Flask, db: Session) -> None:
     user = factories.UserFactory(role=Role.FACT_CHECKER)
-    a, b, c = _claims(db, SCHOOLS, SCHOOLS.replace("40", "forty"), RESTATED)
+    a, b, c = matched_claims(db, SCHOOLS, SCHOOLS.replace("40", "forty"), RESTATED)
     assert b.cluster_id == a.id and c.cluster_id == c.id
     clusters.confirm(db, c, a, user)
     assert {a.cluster_id, b.cluster_id, c.cluster_id} == {a.id}
@@ -112,17 +106,17 @@ def test_confirm_merges_whole_clusters_into_the_oldest(app: Flask, db: Session) 
 
 def test_decisions_need_a_stored_pair(app: Flask, db: Session) -> None:
     user = factories.UserFactory(role=Role.FACT_CHECKER)
-    first, unrelated = _claims(db, SCHOOLS, UNRELATED)
+    first, unrelated = matched_claims(db, SCHOOLS, UNRELATED)
     for decide in (clusters.confirm, clusters.reject, clusters.undo):
         with pytest.raises(Conflict, match="not a suggested"):
             decide(db, first, unrelated, user)
-    new = _claims(db, RESTATED)[0]
+    new = matched_claims(db, RESTATED)[0]
     with pytest.raises(Conflict, match="Nobody has"):
         clusters.undo(db, new, first, user)
 
 
 def test_shortlist_reads_only_claims_sharing_keys(app: Flask, db: Session) -> None:
-    claims = _claims(db, SCHOOLS, UNRELATED, OTHER)
+    claims = matched_claims(db, SCHOOLS, UNRELATED, OTHER)
     new = create_claim(db, NewClaim(text=RESTATED), actor=None)
     db.flush()
     clusters.index_claim(db, new)
@@ -137,11 +131,11 @@ def test_a_common_key_cannot_crowd_out_an_older_claim_with_a_rare_one(
 ) -> None:
     monkeypatch.setattr(clusters, "KEY_POSTINGS", 10)
     monkeypatch.setattr(clusters, "RARE_POSTINGS", 1)
-    old = _claims(db, "The Halbury reservoir council counted 4,213 herons on the marsh.")[0]
+    old = matched_claims(db, "The Halbury reservoir council counted 4,213 herons on the marsh.")[0]
     newer = [
         f"The Halbury reservoir council counted herons on the marsh in {y}." for y in range(12)
     ]
-    _claims(db, *newer)
+    matched_claims(db, *newer)
     new = create_claim(
         db, NewClaim(text="Halbury's reservoir council counted 4,213 marsh herons."), actor=None
     )
