@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-Half = Literal["dev", "heldout"]
+Half = Literal["dev", "heldout", "heldout2"]
 Relation = Literal["same", "approximate", "contradicts", "different"]
 Kind = Literal[
     "number",
@@ -43,7 +43,11 @@ Style = Literal[
     "parliamentary",
 ]
 
-HALVES: tuple[Half, ...] = get_args(Half)
+# The two halves drawn by `split_topics`; callers that compare dev with held-out use these.
+HALVES: tuple[Half, ...] = ("dev", "heldout")
+# Fresh held-out halves written later on topics of their own, outside the split.
+FRESH_HALVES: tuple[Half, ...] = ("heldout2",)
+ALL_HALVES: tuple[Half, ...] = get_args(Half)
 RELATIONS: tuple[Relation, ...] = get_args(Relation)
 KINDS: tuple[Kind, ...] = get_args(Kind)
 STYLES: tuple[Style, ...] = get_args(Style)
@@ -159,25 +163,43 @@ def split_topics(topics: Iterable[str], seed: int = SPLIT_SEED) -> dict[str, Hal
 
 
 def load(half: Half, root: Path = ROOT) -> Corpus:
-    if half not in HALVES:
-        raise CorpusError(f"unknown half {half!r}; expected one of {HALVES}")
+    if half not in ALL_HALVES:
+        raise CorpusError(f"unknown half {half!r}; expected one of {ALL_HALVES}")
     directory = root / half
     raw_articles = _read_json_list(directory / "articles.json")
-    halves = split_topics(_all_topics(root))
+    halves = topic_halves(root)
     articles = tuple(_article(raw, directory, half, halves) for raw in raw_articles)
+    other = {
+        str(raw.get("id"))
+        for name in ALL_HALVES
+        if name != half and (root / name / "articles.json").exists()
+        for raw in _read_json_list(root / name / "articles.json")
+    }
     by_id: dict[str, Article] = {}
     for article in articles:
         if article.id in by_id:
             raise CorpusError(f"{half}: article id {article.id!r} is used twice")
+        if article.id in other:
+            raise CorpusError(f"{half}: article id {article.id!r} is used in another half")
         by_id[article.id] = article
-    other = {
-        str(raw.get("id"))
-        for name in HALVES
-        if name != half
-        for raw in _read_json_list(root / name / "articles.json")
-    }
     pairs = _pairs(_read_json_list(directory / "pairs.json"), by_id, other, half)
     return Corpus(half=half, articles=articles, pairs=pairs)
+
+
+def topic_halves(root: Path = ROOT) -> dict[str, Half]:
+    """Each topic's half: `split_topics` over dev and held-out, then the fresh halves' topics.
+
+    A fresh half holds topics of its own, written after the split; a topic filed both in it and
+    in dev or held-out is rejected (it would also change the split).
+    """
+    halves = split_topics(_all_topics(root))
+    for fresh in FRESH_HALVES:
+        path = root / fresh / "articles.json"
+        for raw in _read_json_list(path) if path.exists() else []:
+            topic = str(raw.get("topic"))
+            if halves.setdefault(topic, fresh) != fresh:
+                raise CorpusError(f"{fresh}: topic {topic!r} is also filed in dev or heldout")
+    return halves
 
 
 def _all_topics(root: Path) -> set[str]:

@@ -18,6 +18,8 @@ import pytest
 
 from tests.ingest import corpus
 from tests.ingest.corpus import (
+    ALL_HALVES,
+    FRESH_HALVES,
     HALVES,
     KINDS,
     NEGATIVE,
@@ -34,7 +36,7 @@ from tests.ingest.corpus import (
 
 @pytest.fixture(scope="module")
 def halves() -> dict[Half, Corpus]:
-    return {half: load(half) for half in HALVES}
+    return {half: load(half) for half in ALL_HALVES}
 
 
 def test_sizes(halves: dict[Half, Corpus]) -> None:
@@ -103,10 +105,19 @@ def test_ids_unique_across_halves(halves: dict[Half, Corpus]) -> None:
 
 
 def test_split_is_the_documented_one(halves: dict[Half, Corpus]) -> None:
-    topics = {a.topic: c.half for c in halves.values() for a in c.articles}
+    topics = {a.topic: c.half for c in halves.values() if c.half in HALVES for a in c.articles}
     assert split_topics(topics) == topics
     assert len(halves["dev"].topics) == len(topics) // 2
     assert set(halves["dev"].topics).isdisjoint(halves["heldout"].topics)
+
+
+def test_fresh_halves_have_topics_of_their_own(halves: dict[Half, Corpus]) -> None:
+    assert HALVES == ("dev", "heldout")
+    assert set(ALL_HALVES) == {*HALVES, *FRESH_HALVES}
+    for fresh in FRESH_HALVES:
+        assert len(halves[fresh].topics) >= 7, fresh
+        others = {t for half, c in halves.items() if half != fresh for t in c.topics}
+        assert others.isdisjoint(halves[fresh].topics), fresh
 
 
 def test_pairs_join_two_outlets_on_one_topic(halves: dict[Half, Corpus]) -> None:
@@ -119,7 +130,7 @@ def test_pairs_join_two_outlets_on_one_topic(halves: dict[Half, Corpus]) -> None
 
 
 def test_no_txt_file_is_left_unlabelled() -> None:
-    for half in HALVES:
+    for half in ALL_HALVES:
         listed = {raw["file"] for raw in json.loads((ROOT / half / "articles.json").read_text())}
         assert {p.name for p in (ROOT / half).glob("*.txt")} == listed
 
@@ -215,3 +226,35 @@ def test_rejects_unknown_kinds_and_relations(copy: Path) -> None:
     _edit(copy / "dev" / "pairs.json", lambda d: d[0].update(relation="similar"))
     with pytest.raises(CorpusError, match="unknown relation"):
         load("dev", copy)
+
+
+def test_rejects_a_fresh_topic_filed_in_a_split_half(copy: Path) -> None:
+    moved = json.loads((copy / "heldout2" / "articles.json").read_text(encoding="utf-8"))[0]
+    shutil.copy(copy / "heldout2" / moved["file"], copy / "dev" / moved["file"])
+    _edit(copy / "dev" / "articles.json", lambda d: d.append(moved))
+    with pytest.raises(CorpusError, match="also filed in dev or heldout"):
+        load("dev", copy)
+
+
+def test_rejects_a_split_topic_filed_in_a_fresh_half(copy: Path) -> None:
+    moved = json.loads((copy / "dev" / "articles.json").read_text(encoding="utf-8"))[0]
+    moved = {**moved, "id": "moved-copy"}
+    shutil.copy(copy / "dev" / moved["file"], copy / "heldout2" / moved["file"])
+    _edit(copy / "heldout2" / "articles.json", lambda d: d.append(moved))
+    with pytest.raises(CorpusError, match="also filed in dev or heldout"):
+        load("heldout2", copy)
+
+
+def test_rejects_a_pair_from_a_fresh_half_to_another(copy: Path) -> None:
+    other = json.loads((copy / "heldout" / "articles.json").read_text(encoding="utf-8"))[0]
+    side = [other["id"], other["claims"][0]["text"]]
+    _edit(copy / "heldout2" / "pairs.json", lambda d: d[0].update(b=side))
+    with pytest.raises(CorpusError, match="other half"):
+        load("heldout2", copy)
+
+
+def test_rejects_an_id_used_in_another_half(copy: Path) -> None:
+    taken = json.loads((copy / "dev" / "articles.json").read_text(encoding="utf-8"))[0]["id"]
+    _edit(copy / "heldout2" / "articles.json", lambda d: d[0].update(id=taken))
+    with pytest.raises(CorpusError, match="used in another half"):
+        load("heldout2", copy)
