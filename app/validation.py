@@ -1,4 +1,5 @@
-"""Text every front door refuses before anything is stored (API bodies and queries, forms).
+"""Text every front door refuses before anything is stored (API bodies and queries, forms),
+and text taken from elsewhere (fetched pages, excerpts) cut to fit its column.
 
 A NUL character cannot be stored in Postgres text, and a lone surrogate has no UTF-8 form:
 either would fail at the database (a 500 after half the work) or, on SQLite, store a value
@@ -19,6 +20,13 @@ def unstorable(text: str) -> str | None:
     except UnicodeEncodeError:
         return "must be valid Unicode text (a lone surrogate such as \\ud800 is not)"
     return None
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    """``text`` in at most ``limit`` characters, a cut marked with "…"; None when empty."""
+    if not text:
+        return None
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def unstorable_field(value: Any, path: str = "") -> tuple[str, str] | None:

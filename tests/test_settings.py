@@ -35,6 +35,16 @@ def test_production_without_secret_is_a_clear_startup_error(
         create_app()
 
 
+def test_session_cookies_are_httponly_lax_and_secure_in_production(config: dict) -> None:
+    """The sign-in page sets the session cookie (its CSRF token lives there)."""
+    strong = "k" * 8 + "Zq7#pW2!vN9$rT4@xL6%mB1^cH8&dF3*"  # 32+ bytes, varied
+    for env, secure in (("development", False), ("production", True)):
+        app = create_app({**config, "ENV": env, "SECRET_KEY": strong})
+        cookie = app.test_client().get("/login").headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+        assert ("; Secure" in cookie) is secure, (env, cookie)
+
+
 def test_bad_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORROBORATION_MIN_SOURCES", "zero")
     with pytest.raises(SettingsError, match="CORROBORATION_MIN_SOURCES"):

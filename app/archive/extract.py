@@ -207,7 +207,7 @@ def _title(tree: Any) -> str | None:
             value = found if isinstance(found, str) else found.text_content()
             title = " ".join(value.split())
             if title:
-                return title[:1000]
+                return title  # the column bound is applied where it is stored
     return None
 
 

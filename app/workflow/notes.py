@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Invalid
 from app.models import Claim, Note, User
+from app.validation import clip
 from app.workflow import events
 
 MAX_NOTE_LENGTH = 10_000
@@ -32,7 +33,7 @@ def add_note(session: Session, claim: Claim, author: User, body: str) -> Note:
     note = Note(claim_id=claim.id, author_id=author.id, body=text)
     session.add(note)
     session.flush()
-    excerpt = text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
+    excerpt = clip(text, _EXCERPT)
     events.record(session, claim, "note_added", actor=author, note_id=note.id, excerpt=excerpt)
     return note
 

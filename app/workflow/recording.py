@@ -29,6 +29,7 @@ from app.archive.snapshot import Failure, Snapshot
 from app.archive.types import FetchError, FetchResult
 from app.db import utcnow
 from app.models import Capture, CapturePurpose, CaptureStatus, Claim, Evidence, SourceHealth
+from app.validation import clip
 from app.workflow import events
 from app.workflow.quoting import check_quote
 from app.workflow.rechecks import judge_recheck
@@ -124,14 +125,14 @@ def _archived(
     capture.redirect_chain = [
         {"url": h.url, "status": h.status, "location": h.location} for h in result.redirects
     ]
-    capture.content_type = (result.content_type or "")[:255] or None  # the server's say
+    capture.content_type = clip(result.content_type, 255)  # the server's say
     capture.size = len(result.body)
     capture.sha256 = hashlib.sha256(result.body).hexdigest()
     capture.warc_key = snapshot.warc_key
     capture.text_key = snapshot.text_key
     capture.text = extracted.text
     capture.text_sha256 = hashlib.sha256(extracted.text.encode("utf-8")).hexdigest()
-    capture.title = (extracted.title or "")[:1000] or None
+    capture.title = clip(extracted.title, 1000)
     capture.published_at = extracted.published_at
     capture.canonical_url = extracted.canonical_url
     capture.peer_ip = result.peer_ip

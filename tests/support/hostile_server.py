@@ -364,6 +364,9 @@ def _make_handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
                 self.redirect(f"/many/{int(seg[1]) + 1 if len(seg) > 1 else 1}")
             elif path == "/to":
                 self.redirect(query["url"][0], int(query.get("code", ["302"])[0]))
+            elif path == "/oversized":  # a title and a Content-Type past their columns
+                ctype = "text/html; charset=utf-8; " + "profile=x; " * 40
+                self.send(200, page("t" * 3000), ctype)
             elif path == "/redirect-long":  # a target far past any URL column's length
                 self.redirect("/article/long?pad=" + "a" * 3000)
             elif path == "/utf8-redirect":

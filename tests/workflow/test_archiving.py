@@ -18,6 +18,7 @@ from app.db import get_db, session, utcnow
 from app.models import Capture, CaptureStatus, Claim, ClaimState, Event, Evidence
 from app.outbox import dispatch, enqueue_capture
 from app.workflow import recording
+from app.workflow.archive_health import health_report
 from app.workflow.archiving import run_capture, sweep
 from tests.support.backends import is_postgres
 from tests.support.hostile_server import HostileServer
@@ -251,22 +252,44 @@ def test_a_storage_failure_is_retried_and_told_to_the_claim(
     override_settings(live_app, ARCHIVE_RETRY_BASE_SECONDS=0.01, ARCHIVE_RETRY_MAX_SECONDS=0.01)
     live_app.extensions["claimdesk.store"] = store
     headers = headers_for(live_app)
-    claim_id = new_claim(live_app, headers)
-    capture_id = cite(live_app, headers, claim_id, web.url("/article/store"))["capture"]["id"]
+    claim_ids = [new_claim(live_app, headers) for _ in range(2)]
+    url = web.url("/article/store")
+    capture_id = cite(live_app, headers, claim_ids[0], url)["capture"]["id"]
+    assert cite(live_app, headers, claim_ids[1], url)["capture"]["id"] == capture_id
     with live_app.app_context():
         outcome = run_capture(session(), capture_id)
     assert (outcome.status, outcome.reason) == ("retry", "storage-error")
     capture = capture_row(live_app, capture_id)
     assert capture.status is CaptureStatus.PENDING and capture.error_reason == "storage-error"
-    detail = live_app.test_client().get(f"/api/v1/claims/{claim_id}", headers=headers).json
-    failed = [e for e in detail["events"] if e["kind"] == "capture_attempt_failed"]
-    assert failed[0]["detail"]["reason"] == "storage-error"
-    assert "the archive could not be written to storage" in detail["evidence"][0]["unusable_reason"]
+    for claim_id in claim_ids:  # every claim citing the source is told
+        detail = live_app.test_client().get(f"/api/v1/claims/{claim_id}", headers=headers).json
+        failed = [e for e in detail["events"] if e["kind"] == "capture_attempt_failed"]
+        assert failed[0]["detail"]["reason"] == "storage-error"
+        reason = detail["evidence"][0]["unusable_reason"]
+        assert "the archive could not be written to storage" in reason
+    with live_app.app_context():  # archive health lists it as waiting, with its reason
+        waiting = health_report(session(), "24h").waiting
+    assert [(c.id, c.error_reason) for c in waiting] == [(capture_id, "storage-error")]
 
     live_app.extensions["claimdesk.store"] = LocalStore(str(tmp_path / "fixed"))
     wait_for(lambda: capture_row(live_app, capture_id).next_attempt_at <= utcnow(), timeout=5)
     with live_app.app_context():
         assert run_capture(session(), capture_id).status == "archived"
+
+
+def test_page_fields_past_their_columns_are_cut_with_a_marker(
+    live_app: Flask, web: HostileServer
+) -> None:
+    headers = headers_for(live_app)
+    claim_id = new_claim(live_app, headers)
+    capture_id = cite(live_app, headers, claim_id, web.url("/oversized"))["capture"]["id"]
+    with live_app.app_context():
+        assert run_capture(session(), capture_id).status == "archived"
+    # (Postgres would refuse a longer title; SQLite would store it: both must see it cut)
+    capture = capture_row(live_app, capture_id)
+    assert capture.title is not None and len(capture.title) == 1000
+    assert capture.title.startswith("Report ttt") and capture.title.endswith("…")
+    assert capture.content_type == "text/html"  # the media type kept, its parameters not
 
 
 def test_a_redirect_to_a_very_long_url_is_archived(live_app: Flask, web: HostileServer) -> None:
