@@ -17,12 +17,12 @@ from app.api.schemas.similar import SimilarList, SimilarOut
 from app.api.spec import ProblemModel, spec
 from app.auth.policy import current_user, require_role
 from app.db import session
+from app.ids import ID
 from app.models import Claim, ClaimSimilarity, Role
 from app.workflow import clusters
 from app.workflow.lookup import load
 
 _ERRORS = {f"HTTP_{code}": ProblemModel for code in (401, 403, 404, 409)}
-_ID = "int(min=1, max=2147483647)"
 
 
 def similar_out(other_id: int, pair: ClaimSimilarity) -> SimilarOut:
@@ -38,7 +38,7 @@ def similar_out(other_id: int, pair: ClaimSimilarity) -> SimilarOut:
     )
 
 
-@bp.get(f"/claims/<{_ID}:claim_id>/similar")
+@bp.get(f"/claims/<{ID}:claim_id>/similar")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=SimilarList, **_ERRORS), tags=["similar"])
 def list_similar(claim_id: int) -> Response:
@@ -52,13 +52,12 @@ def _decide(claim_id: int, other_id: int, decision: str) -> Response:
     s = session()
     claim = load(s, Claim, claim_id)
     other = load(s, Claim, other_id)
-    action = {"confirm": clusters.confirm, "reject": clusters.reject, "undo": clusters.undo}
-    pair = action[decision](s, claim, other, current_user())
+    pair = clusters.decide(s, claim, other, decision, current_user())
     s.commit()
     return json_response(similar_out(other.id, pair))
 
 
-@bp.post(f"/claims/<{_ID}:claim_id>/similar/<{_ID}:other_id>/confirm")
+@bp.post(f"/claims/<{ID}:claim_id>/similar/<{ID}:other_id>/confirm")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=SimilarOut, **_ERRORS), tags=["similar"])
 def confirm_similar(claim_id: int, other_id: int) -> Response:
@@ -66,7 +65,7 @@ def confirm_similar(claim_id: int, other_id: int) -> Response:
     return _decide(claim_id, other_id, "confirm")
 
 
-@bp.post(f"/claims/<{_ID}:claim_id>/similar/<{_ID}:other_id>/reject")
+@bp.post(f"/claims/<{ID}:claim_id>/similar/<{ID}:other_id>/reject")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=SimilarOut, **_ERRORS), tags=["similar"])
 def reject_similar(claim_id: int, other_id: int) -> Response:
@@ -74,7 +73,7 @@ def reject_similar(claim_id: int, other_id: int) -> Response:
     return _decide(claim_id, other_id, "reject")
 
 
-@bp.post(f"/claims/<{_ID}:claim_id>/similar/<{_ID}:other_id>/undo")
+@bp.post(f"/claims/<{ID}:claim_id>/similar/<{ID}:other_id>/undo")
 @require_role(Role.FACT_CHECKER)
 @spec.validate(resp=Resp(HTTP_200=SimilarOut, **_ERRORS), tags=["similar"])
 def undo_similar(claim_id: int, other_id: int) -> Response:

@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.errors import Conflict
+from app.errors import Conflict, Invalid
 from app.ingest.matching import (
     KEY_POSTINGS,
     RARE_POSTINGS,
@@ -351,3 +351,19 @@ def undo(session: Session, claim: Claim, other: Claim, actor: User) -> ClaimSimi
     _record(session, "similarity_undone", pair, actor, before, undone=decision)
     session.flush()
     return pair
+
+
+_DECISIONS = {"confirm": confirm, "reject": reject, "undo": undo}
+
+
+def decide(
+    session: Session, claim: Claim, other: Claim, decision: str, actor: User
+) -> ClaimSimilarity:
+    """A person's ``confirm``, ``reject`` or ``undo`` on a suggested pair (API and pages)."""
+    action = _DECISIONS.get(decision)
+    if action is None:
+        raise Invalid(
+            f"decision: choose one of {', '.join(_DECISIONS)}, not {decision!r}.",
+            field="decision",
+        )
+    return action(session, claim, other, actor)

@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from app.auth.policy import current_user, require_role
 from app.db import session, utcnow
 from app.errors import DomainError, status_of
+from app.ids import ID
 from app.models import Role, User
 from app.web import bp
 from app.web.admin_forms import ROLE_NAMES, NewUserForm, RoleForm, TokenForm
@@ -26,8 +27,8 @@ from app.web.pages import render, see_other
 from app.workflow import users
 from app.workflow.directory import UserRow, user_rows
 
-USER_ID = "<int(min=1, max=2147483647):user_id>"
-TOKEN_ID = "<int(min=1, max=2147483647):token_id>"
+USER_ID = f"<{ID}:user_id>"
+TOKEN_ID = f"<{ID}:token_id>"
 
 
 def _users_page(

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from app.auth.policy import current_user, require_role
 from app.db import session
 from app.errors import DomainError, Invalid
+from app.ids import ID
 from app.models import Capture, Role
 from app.web import bp
 from app.web.charts import Chart, bars
@@ -59,7 +60,7 @@ def archive_health() -> ResponseReturnValue:
     )
 
 
-@bp.post("/captures/<int(min=1, max=2147483647):capture_id>/retry")
+@bp.post(f"/captures/<{ID}:capture_id>/retry")
 @require_role(Role.FACT_CHECKER)
 def retry(capture_id: int) -> ResponseReturnValue:
     s = session()

@@ -10,12 +10,13 @@ from flask.typing import ResponseReturnValue
 
 from app.auth.policy import require_role
 from app.db import session
+from app.ids import ID
 from app.models import Capture, Role
 from app.web import bp
 from app.workflow.capture_files import extracted_text, open_warc
 from app.workflow.lookup import load
 
-CAPTURE_ID = "<int(min=1, max=2147483647):capture_id>"
+CAPTURE_ID = f"<{ID}:capture_id>"
 CHUNK = 64 * 1024
 
 

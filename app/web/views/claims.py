@@ -19,14 +19,14 @@ from flask.typing import ResponseReturnValue
 
 from app.auth.policy import current_user, require_role
 from app.db import session
-from app.ids import MAX_ID
+from app.ids import ID, MAX_ID
 from app.models import Claim, Role
 from app.web import bp
 from app.web.pages import is_htmx, render
 from app.web.workspace import Workspace, build
 from app.workflow.lookup import load
 
-CLAIM_ID = "<int(min=1, max=2147483647):claim_id>"
+CLAIM_ID = f"<{ID}:claim_id>"
 
 
 def history_upto() -> int | None:

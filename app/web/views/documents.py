@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 from app.auth.policy import current_user, require_role
 from app.db import session
 from app.errors import DomainError, Invalid, status_of
+from app.ids import ID
 from app.models import Claim, Document, Role
 from app.web import bp
 from app.web.forms import IngestForm
@@ -21,7 +22,7 @@ from app.workflow.document_view import document_view
 from app.workflow.documents import accept_candidates, candidates_for, ingest_document
 from app.workflow.lookup import load
 
-DOC_ID = "<int(min=1, max=2147483647):document_id>"
+DOC_ID = f"<{ID}:document_id>"
 
 
 def _article_text(form: IngestForm) -> str:

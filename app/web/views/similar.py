@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from app.auth.policy import current_user, require_role
 from app.db import session
 from app.errors import DomainError, status_of
+from app.ids import ID
 from app.models import Claim, Role
 from app.web import bp
 from app.web.pages import is_htmx, render, see_other
@@ -21,7 +22,6 @@ from app.web.workspace import build
 from app.workflow import clusters
 from app.workflow.lookup import load
 
-DECISIONS = {"confirm": clusters.confirm, "reject": clusters.reject, "undo": clusters.undo}
 DONE = {
     "confirm": "Claims {a} and {b} now share a cluster.",
     "reject": "Claims {a} and {b} are kept apart.",
@@ -29,21 +29,18 @@ DONE = {
 }
 
 
-@bp.post(f"/claims/{CLAIM_ID}/similar/<int(min=1, max=2147483647):other_id>")
+@bp.post(f"/claims/{CLAIM_ID}/similar/<{ID}:other_id>")
 @require_role(Role.FACT_CHECKER)
 def decide_similar(claim_id: int, other_id: int) -> ResponseReturnValue:
     s = session()
     claim = load(s, Claim, claim_id)
     decision = request.form.get("decision", "")
     message, status = None, 200
-    if decision not in DECISIONS:
-        message, status = "Choose Accept, Reject or Undo.", 422
-    else:
-        try:
-            DECISIONS[decision](s, claim, load(s, Claim, other_id), current_user())
-            s.commit()
-        except DomainError as exc:
-            message, status = exc.detail, status_of(exc)
+    try:
+        clusters.decide(s, claim, load(s, Claim, other_id), decision, current_user())
+        s.commit()
+    except DomainError as exc:
+        message, status = exc.detail, status_of(exc)
     if is_htmx():
         if message is not None:
             s.rollback()
