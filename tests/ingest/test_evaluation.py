@@ -59,9 +59,10 @@ def test_dev_auto_joins_no_negative_pair(dev_restatements: evaluation.Restatemen
     assert dev_restatements.auto_joined_positive > 0  # the threshold is not out of reach
 
 
-def test_the_report_refuses_held_out_details() -> None:
+def test_details_are_refused_for_any_half_but_the_development_ones() -> None:
+    assert evaluation.DEVELOPMENT_HALVES == ("dev", "heldout")
     with pytest.raises(SystemExit, match="refused"):
-        evaluation.report("heldout", details=True)
+        evaluation.report("heldout2", details=True)  # type: ignore[arg-type]
 
 
 # ---- the older labelled articles (tests/data/ingest) ---------------------------------------
