@@ -17,6 +17,7 @@ prose paragraphs are never split here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 
 def _words(text: str) -> frozenset[str]:
@@ -60,7 +61,11 @@ _BOILERPLATE = re.compile(
     r"show key events only|live|menu|search|"
     r"(?:published|updated|last updated|posted|first published)\b.{0,60}|"
     r"\d+\s+(?:min|minute|hour|day)s? ago|\d+ min(?:ute)? read|"
-    r"listen to (?:this )?article.*|cookie.*|accept(?: all)? cookies)$",
+    r"listen to (?:this )?article.*|cookie.*|accept(?: all)? cookies|"
+    r"(?:tags|topics|filed under|more from|most (?:read|popular|viewed|shared)|trending|"
+    r"see also|also read|click here|jump to)\b.*|back to top|loading\W*|privacy(?: policy)?|"
+    r"terms (?:of use|of service|and conditions)|accessibility|contact(?: us)?|about us|"
+    r"print this (?:page|article)|rss)$",
     re.IGNORECASE,
 )
 # "Home | Opinion | Letters", "Home › World › Europe", tab-separated menus
@@ -84,9 +89,9 @@ _COPYRIGHT = re.compile(
 _PROMO = re.compile(
     r"\bsubscri(?:be|ption)\b|\bnewsletter\b|\bcancel anytime\b|\bpaywall\b|"
     r"\bsupport (?:local|our|independent|quality) (?:news|journalism|reporting)\b|"
-    r"[$€£]\s?\d[\d.,]*\s*(?:a|per|/)\s*(?:day|week|month|year)\b|"
+    r"(?:[$€£]\s?\d[\d.,]*|\d[\d.,]*\s?[$€£])\s*(?:a|per|/)\s*(?:day|week|month|year)\b|"
     r"^comments are (?:closed|open|disabled)\b|^(?:forward-looking statements|disclaimer|"
-    r"notes? to editors|media contact|press contact|for more information|our standards|"
+    r"notes? (?:to|for) editors|media contact|press contact|for more information|our standards|"
     r"download (?:the|our)\b.{0,40}\bapp\b|transcript (?:provided|prepared|produced) by)\b|"
     r"\bnot responsible for the content of external (?:sites|websites|links)\b|"
     r"\bviews expressed (?:here |in this article )?are (?:his|her|their|my|the author's) own\b|"
@@ -99,6 +104,31 @@ _TAGLINE = re.compile(
     r"\bfollow (?:him|her|them|us|me) on\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|(?:^|\s)@\w{3,}",
 )
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+# Notices about the page rather than the story: corrections, disclaimers, donation asks.
+_NOTICE = re.compile(
+    r"^(?:corrections?|clarifications?|editor'?s'? notes?|updates?)\b\s*[,:(—–-]|"
+    r"\ban earlier version of this (?:article|story|report|post|piece|column)\b|"
+    r"\bthis (?:article|story|report|post|piece) (?:has been|was) (?:updated|amended|corrected)\b|"
+    r"\b(?:provided|published|intended) for (?:general )?information(?:al)? (?:purposes )?only\b|"
+    r"\bdoes not constitute (?:legal|financial|investment|medical|professional) advice\b|"
+    r"(?:^|[.!?]\s+)(?:please )?(?:donate|chip in|give|become a (?:member|supporter|patron|"
+    r"subscriber))\b|\bkeep (?:it|us|this site|journalism|the \w+) free\b",
+    re.IGNORECASE,
+)
+# Social platforms: a line that asks the reader to follow, join or share on one of them.
+_PLATFORMS = (
+    r"telegram|twitter|x|facebook|instagram|whatsapp|youtube|tiktok|threads|bluesky|linkedin|"
+    r"mastodon|signal|reddit|spotify|apple podcasts|google news|rss"
+)
+_SOCIAL = re.compile(
+    r"^(?:follow|join|like|find|watch|listen|share|subscribe|sign up|get|download|message)\b"
+    rf".{{0,60}}\b(?:on|via|to|at)\s+(?:{_PLATFORMS})\b",
+    re.IGNORECASE,
+)
+# Separators that menus, breadcrumbs and metadata rows put between their items.
+_SEPARATOR = re.compile(r"\s+[|·•›»]\s+|\t")
+# Words that join names in a list ("Chair of the Board", "Smith and Jones")
+_JOINERS = _words("and of the for at in on de la le von van der da du des y")
 
 
 def is_noise_line(line: str) -> bool:
@@ -128,7 +158,34 @@ def is_noise_line(line: str) -> bool:
         or (_BOILERPLATE.match(text) and (len(words) <= 6 or not _TERMINAL.search(text)))
         or _MENU.match(text)
         or _DATELINE.fullmatch(text + " ")
+        or _NOTICE.search(text)
+        or _SOCIAL.match(text)
+        or _is_item_row(text)
+        or _is_name_list(words)
     )
+
+
+def _is_item_row(text: str) -> bool:
+    """Items between separators ("Assembly of New Calder | Members | Bills | Visit"): a menu,
+    a breadcrumb or a metadata row when there are three or more and none is a sentence."""
+    items = [item.strip() for item in _SEPARATOR.split(text)]
+    if len(items) < 3:
+        return False
+    return all(len(item.split()) <= 8 for item in items) and not any(
+        _TERMINAL.search(item) and len(item.split()) > 4 for item in items
+    )
+
+
+def _is_name_list(words: list[str]) -> bool:
+    """No clause: names, titles and references with hardly a lower-case word among them
+    ("Committee membership: Helen Strand (Chair), Tom Varga, ...", "People v. Pryce, No. 17
+    (Super. Ct.)"). A sentence has a verb, and English verbs are lower case."""
+    plain = [w.strip("()[],;:.\"'“”‘’") for w in words]
+    alpha = [w for w in plain if w[:1].isalpha()]
+    if len(alpha) < 4:
+        return False
+    lower = [w for w in alpha if w.islower() and len(w) > 1 and w not in _JOINERS]
+    return len(lower) <= len(alpha) // 8
 
 
 def _is_byline(text: str) -> bool:
@@ -157,7 +214,11 @@ def is_heading(line: str, *, list_item: bool = False) -> bool:
 
 
 _SPEAKER_TAG = re.compile(r"^[A-Z][A-Z.'’ -]{1,30}:\s+(?=\S)")
-_ABOUT = re.compile(r"^(?:about (?:us|the company|[A-Z]\w+)|notes? to editors)\b", re.IGNORECASE)
+_ABOUT = re.compile(
+    r"^(?:about (?:us|the company|the authors?|[A-Z]\w+)|notes? (?:to|for) editors|"
+    r"editors'? notes?)\b",
+    re.IGNORECASE,
+)
 
 
 _AUTHOR_NOTE = re.compile(
@@ -166,11 +227,23 @@ _AUTHOR_NOTE = re.compile(
 )
 
 
-def is_author_note(line: str) -> bool:
+_AUTHOR_LONG = re.compile(r"^((?:[A-Z][\w.'’-]+ ){1,3})(?:is|was) (?:an?|the)\b[^!?]{0,200}\.$")
+AUTHOR_NOTE_WORDS = 14
+
+
+def is_author_note(line: str, furniture: Iterable[str] = ()) -> bool:
     """An op-ed's closing line about its author ("Dana Price chairs the Parents' Alliance.");
-    only meaningful for the last prose line of a document."""
+    only meaningful for the last prose line of a document. A longer one ("Viktor Sand is a
+    former deputy economy minister and a partner at ...") when the person it describes is named
+    in the page furniture (``furniture``: the noise lines, where the byline is)."""
     text = line.strip()
-    return len(text.split()) <= 14 and _AUTHOR_NOTE.match(text) is not None
+    if len(text.split()) <= AUTHOR_NOTE_WORDS and _AUTHOR_NOTE.match(text) is not None:
+        return True
+    match = _AUTHOR_LONG.match(text)
+    if match is None or any(c.isdigit() for c in text):
+        return False
+    name = match.group(1).strip()
+    return " " in name and any(name in other for other in furniture)
 
 
 def ends_sentence(line: str) -> bool:

@@ -33,6 +33,20 @@ NOISE = [
     "Associated Press writer Lena Marsh contributed from Merin.",
     "Ilse Marchetti is a former diplomat and a columnist for this newspaper.",
     "",
+    # shapes, not strings: menus whose items are long, lists of names, references, notices
+    "National Assembly of Estmark | Members | Committees | Bills | Visit | English",
+    "Ministry of Health · Press Office · 12 May 2024 · Statements",
+    "Panel members: Dana Price (Chair), Ivo Marsh, Lena Ekdahl, Tom Reyes, Ana Sousa",
+    "State v. Morrow, Case No. 24-CR-118 (Dist. Ct.)",
+    "Correction: An earlier version of this story gave the wrong date for the vote.",
+    "Clarification (14 March): This article has been updated to reflect the ministry's reply.",
+    "This page is published for information purposes only.",
+    "Like what you read? Donate $10 and keep journalism free.",
+    "Follow our live coverage on WhatsApp for alerts.",
+    "Join the conversation on Bluesky",
+    "Get the app: 2.99 € a month",
+    "Tags: Estmark, budget, taxes",
+    "Back to top",
 ]
 PROSE = [
     "Trade between the neighbours has fallen 38% since 2021, to $1.2 billion.",
@@ -41,6 +55,10 @@ PROSE = [
     "Photographers waited outside the Palais des Nations for hours.",
     "Kestrany's currency, the kest, gained 0.8% against the euro on Thursday.",
     "Markets reacted calmly.",
+    "The donation of 40 ventilators was announced on Monday.",
+    "The ministry said it would follow the guidance on Telegram channels closely.",
+    "Reller and Ibarek met in Geneva.",
+    "Ombara, Kethu and Sarmand signed the accord in New Calder on 3 May.",
 ]
 
 
@@ -70,3 +88,17 @@ def test_datelines() -> None:
         "NEW YORK, March 14 (AP) - "
     )
     assert dateline_length("Talks ended in GENEVA — on time.") == 0
+
+
+def test_an_author_note_named_in_the_byline_is_left_out() -> None:
+    from app.ingest.segment import sentence_spans
+
+    text = (
+        "By Ivo Marsh\n\nThe council cut the library budget by 12%.\n\n"
+        "Ivo Marsh is a retired librarian and a former member of the Halbury arts board.\n"
+        "© 2024 The Voice"
+    )
+    found = [text[s.start : s.end] for s in sentence_spans(text)]
+    assert found == ["The council cut the library budget by 12%."]
+    other = text.replace("By Ivo Marsh", "By Ana Sousa")
+    assert len(sentence_spans(other)) == 2  # a person the page does not sign is a claim
