@@ -263,9 +263,10 @@ def _clash(a: Signature, b: Signature) -> str | None:
     """Why two alike claims are about different things: their subjects, months or weekdays."""
     if a.lead and b.lead and a.lead not in b.concepts and b.lead not in a.concepts:
         return f"different subjects: {a.lead} / {b.lead}"
-    if a.months and b.months and a.months != b.months:
+    # "8.1% in May from 7.4% in April" / "8.1 percent in May": a month in common is enough
+    if a.months and b.months and not a.months & b.months:
         return "different months: " + "/".join(sorted(a.months ^ b.months))
-    if a.weekdays and b.weekdays and a.weekdays != b.weekdays:
+    if a.weekdays and b.weekdays and not a.weekdays & b.weekdays:
         return "different days: " + "/".join(sorted(a.weekdays ^ b.weekdays))
     return None
 

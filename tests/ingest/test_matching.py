@@ -58,6 +58,10 @@ APPROXIMATE = [
         "Repairs of the Tallow schools took 14 months.",
         "Repairs of the Tallow schools took more than a year.",
     ),
+    (  # a month in common is enough; the other month dates another figure
+        "Annual inflation in Estmark accelerated to 8.1% in May from 7.4% in April.",
+        "Estmark's annual inflation reached about 8.1 percent in May.",
+    ),
 ]
 CONTRADICTS = [
     (
