@@ -75,7 +75,7 @@ tonne ton
 oblige require compel compulsory mandatory obligatory
 identify identification
 job role position
-worker employee staff workforce
+worker employee staff workforce employ
 child kid
 resident inhabitant people
 cost spend expenditure
@@ -87,6 +87,11 @@ inform notify
 vote ballot
 remote remotely video
 television televise tv
+lawyer attorney counsel solicitor barrister
+lawsuit litigation
+discuss confer
+strike walkout stoppage
+leak leakage
 """
 # Opposite poles: (key, sign) so that "rebuilt"/"demolished" share a key with opposite signs.
 _POLES = """
@@ -121,7 +126,15 @@ _MIN_WEIGHT = 0.3
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+    """Word tokens; a hyphenated compound is its parts ("laboratory-confirmed" meets
+    "confirmed in a laboratory") unless a family or a pole lists it whole ("cease-fire")."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text.lower().replace("’", "'")):
+        if "-" in token and token not in SYNONYMS and token not in POLES:
+            out.extend(part for part in token.split("-") if part)
+        else:
+            out.append(token)
+    return out
 
 
 @lru_cache(maxsize=200_000)
