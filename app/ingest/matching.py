@@ -75,6 +75,11 @@ class Match:
     score: float
     relation: Relation
     reasons: list[str] = field(default_factory=list)
+    # "different" only because the claims open on different names or date different months or
+    # weekdays: a heuristic that also fires on restatements ("Judge Sandoval set sentencing for
+    # Nov. 14" / "Pryce will be sentenced on Nov. 14"), so the pair may still be listed, at
+    # half its score and never joined.
+    near: bool = False
 
 
 @dataclass(frozen=True)
@@ -290,7 +295,9 @@ def compare(a: Signature | str, b: Signature | str) -> Match:
         return Match(round(score * NUMBER_CONFLICT_FACTOR, 3), "different", reasons)
     veto = _clash(sa, sb)
     if veto is not None:
-        return Match(round(score * NUMBER_CONFLICT_FACTOR, 3), "different", [*reasons, veto])
+        near = score >= SUGGEST_SCORE and (shared >= MIN_SHARED_WEIGHT or number_share > 0)
+        vetoed = round(min(1.0, score) * NUMBER_CONFLICT_FACTOR, 3)
+        return Match(vetoed, "different", [*reasons, veto], near=near)
     score = round(min(1.0, score), 3)
     if score < SUGGEST_SCORE or (shared < MIN_SHARED_WEIGHT and not number_share):
         return Match(score, "different", reasons)

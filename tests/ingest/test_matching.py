@@ -219,3 +219,22 @@ def test_a_key_shared_by_many_stored_claims_counts_for_less() -> None:
     # claim 3 is too old to be among the common key's newest, but shares the rare key
     common = [(i, "w:council") for i in range(1, KEY_POSTINGS + 11)]
     assert shortlist(probes, [*common, (3, "n:count:4213")], 1) == [3]
+
+
+def test_a_subject_or_month_clash_lists_the_pair_at_half_score_never_joined() -> None:
+    # the subject veto also fires on restatements: the judge sets, the defendant is sentenced
+    new = signature("Judge Maria Sandoval set sentencing for Nov. 14.")
+    restated = signature("Pryce will be sentenced on Nov. 14.")
+    match = compare(new, restated)
+    assert match.relation == "different" and match.near
+    assert any(r.startswith("different subjects") for r in match.reasons)
+    assert [claim_id for claim_id, _ in rank(new, [(1, restated)])] == [1]
+    twin = "Reller arrived in Geneva on Tuesday evening."
+    near = compare(twin, "Ibarek arrived in Geneva on Tuesday evening.")
+    assert near.near and near.score < AUTO_JOIN_SCORE / 2
+    assert auto_joins([(1, near)]) == []
+    # a figure clash is not a near miss
+    assert not compare(
+        "The ministry says 40 schools in the region were rebuilt last year",
+        "The ministry says 14 schools in the region were rebuilt last year",
+    ).near
