@@ -50,7 +50,8 @@ _CREDIT = re.compile(
     r"(?: credit)?\s*[:/]|"
     r"/\s*(?:getty images|reuters|afp|ap|epa|shutterstock|alamy)\s*\)?\.?$|"
     r"\((?:AP|AFP|Reuters|EPA)? ?Photo\s*/[^)]*\)\s*$|"
-    r"^\((?:photo|picture|image) (?:by|:)",
+    r"^\((?:photo|picture|image) (?:by|:)|"
+    r"\((?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w.'’-]+\s*/\s*[A-Z][^()]{1,40}\)\.?$",  # (Jo Doe/Herald)
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
@@ -59,7 +60,7 @@ _BOILERPLATE = re.compile(
     r"read more\b.*|related\b.*|more on this story\b.*|recommended\b.*|"
     r"sign up\b.*|subscribe\b.*|newsletter\b.*|follow us\b.*|skip to (?:main )?content|"
     r"show key events only|live|menu|search|"
-    r"(?:published|updated|last updated|posted|first published)\b.{0,60}|"
+    r"(?:published|updated|last updated|last modified|modified|posted|first published)\b.{0,60}|"
     r"\d+\s+(?:min|minute|hour|day)s? ago|\d+ min(?:ute)? read|"
     r"listen to (?:this )?article.*|cookie.*|accept(?: all)? cookies|"
     r"(?:tags|topics|filed under|more from|most (?:read|popular|viewed|shared)|trending|"
@@ -104,6 +105,7 @@ _TAGLINE = re.compile(
     r"\bfollow (?:him|her|them|us|me) on\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|(?:^|\s)@\w{3,}",
 )
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_BRACKETED = re.compile(r"[(\[](.+)[)\]]\.?")
 # Notices about the page rather than the story: corrections, disclaimers, donation asks.
 _NOTICE = re.compile(
     r"^(?:corrections?|clarifications?|editor'?s'? notes?|updates?)\b\s*[,:(—–-]|"
@@ -112,7 +114,13 @@ _NOTICE = re.compile(
     r"\b(?:provided|published|intended) for (?:general )?information(?:al)? (?:purposes )?only\b|"
     r"\bdoes not constitute (?:legal|financial|investment|medical|professional) advice\b|"
     r"(?:^|[.!?]\s+)(?:please )?(?:donate|chip in|give|become a (?:member|supporter|patron|"
-    r"subscriber))\b|\bkeep (?:it|us|this site|journalism|the \w+) free\b",
+    r"subscriber))\b|\bkeep (?:it|us|this site|journalism|the \w+) free\b|"
+    r"^this (?:article|story|report|piece|interview|column|content|series)\b.{0,40}\b(?:"
+    r"published|produced|republished|syndicated|supported|funded|made possible|part of)\b|"
+    r"\boriginally (?:published|appeared|ran) (?:in|on|by|at)\b|\b(?:click|tap) here\b|"
+    r"\b(?:story|article) continues (?:below|after)\b|\bcontinue reading\b|"
+    r"\bscroll (?:down )?to (?:continue|read)\b|\bcomments? (?:are|have been) (?:closed|"
+    r"disabled|moderated)\b",
     re.IGNORECASE,
 )
 # Social platforms: a line that asks the reader to follow, join or share on one of them.
@@ -136,6 +144,9 @@ def is_noise_line(line: str) -> bool:
     text = line.strip()
     if not text:
         return True
+    inner = _BRACKETED.fullmatch(text)
+    if inner and is_noise_line(inner[1]):
+        return True  # "(Additional reporting by Jane Doe; editing by Ivo Marsh)"
     if _ARROWS.search(text) and len(text) < 100:
         return True  # market tickers
     words = text.split()

@@ -47,6 +47,13 @@ NOISE = [
     "Get the app: 2.99 € a month",
     "Tags: Estmark, budget, taxes",
     "Back to top",
+    "(Additional reporting by Jane Doe; editing by Ivo Marsh)",
+    "Firefighters work the line near Cedar Gap on Tuesday. (Jo Reyes/Riverton Herald)",
+    "This story was produced in partnership with the Tallow Valley Report.",
+    "This article originally appeared in The Halbury Post.",
+    "Click here to read the committee's full report on the collapse.",
+    "Story continues below advertisement",
+    "Last modified on Tue 14 May 2024 10.42 BST",
 ]
 PROSE = [
     "Trade between the neighbours has fallen 38% since 2021, to $1.2 billion.",
@@ -59,6 +66,8 @@ PROSE = [
     "The ministry said it would follow the guidance on Telegram channels closely.",
     "Reller and Ibarek met in Geneva.",
     "Ombara, Kethu and Sarmand signed the accord in New Calder on 3 May.",
+    "(The ministry later said 40 schools had reopened.)",
+    "The report was published by the ministry in 2019.",
 ]
 
 
