@@ -54,6 +54,12 @@ NOISE = [
     "Click here to read the committee's full report on the collapse.",
     "Story continues below advertisement",
     "Last modified on Tue 14 May 2024 10.42 BST",
+    "Note: this interview was transcribed by a machine and edited for clarity.",
+    "This page is not an official translation of the decision.",
+    "The Herald uses cookies to improve your experience.",
+    "Thanks for subscribing!",
+    "Opinions and views expressed by contributors are their own.",
+    "Please read our community guidelines before commenting.",
 ]
 PROSE = [
     "Trade between the neighbours has fallen 38% since 2021, to $1.2 billion.",
