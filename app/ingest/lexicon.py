@@ -155,7 +155,7 @@ def lemma(word: str) -> str:
 def pole(word: str) -> tuple[str, int] | None:
     """("rise", -1) for "fell": the key of an opposition and which side the word is on."""
     word = word.removesuffix("'s").removesuffix("'")
-    return POLES.get(word) or POLES.get(lemma(word))
+    return POLES.get(word) or POLES.get(lemma(word)) or POLES.get(_verb_root(lemma(word)))
 
 
 @lru_cache(maxsize=200_000)
@@ -180,12 +180,19 @@ def concept(word: str) -> str | None:
 
 
 _NOMINAL = ("ment", "ation", "ition", "ion")
+# Suffixes that also end adjectives and plain nouns ("national", "pressure", "signal"): the
+# root counts only when its past tense is at least as common as the noun ("approval" →
+# "approve": "approved"; "leakage" → "leak"; "closure" → "close"; not "national" → "nation",
+# "pressure" → "press").
+_VERBAL_ONLY = {"al": 5, "ure": 5, "age": 4}  # suffix -> shortest stem
 ROOT_ZIPF = 2.5
 
 
+@lru_cache(maxsize=200_000)
 def _verb_root(word: str) -> str:
     """The verb a nominalisation comes from, when English knows it: "containment" → "contain",
-    "evacuation" → "evacuate", "election" → "elect"; other words unchanged."""
+    "evacuation" → "evacuate", "election" → "elect", "approval" → "approve", "leakage" →
+    "leak"; other words unchanged."""
     for suffix in _NOMINAL:
         stem = word.removesuffix(suffix)
         if stem == word or len(stem) < 5:
@@ -193,6 +200,14 @@ def _verb_root(word: str) -> str:
         for root in (stem, stem + "e", stem + "ate"):
             if zipf(root) >= ROOT_ZIPF and root not in STOP_WORDS:
                 return root
+    for suffix, shortest in _VERBAL_ONLY.items():
+        stem = word.removesuffix(suffix)
+        if stem == word or len(stem) < shortest:
+            continue
+        for root in (stem + "e", stem):
+            past = zipf(root + ("d" if root.endswith("e") else "ed"))
+            if zipf(root) >= ROOT_ZIPF and past >= max(ROOT_ZIPF, zipf(word)):
+                return root if root not in STOP_WORDS else word
     return word
 
 

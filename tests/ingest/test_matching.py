@@ -238,3 +238,21 @@ def test_a_subject_or_month_clash_lists_the_pair_at_half_score_never_joined() ->
         "The ministry says 40 schools in the region were rebuilt last year",
         "The ministry says 14 schools in the region were rebuilt last year",
     ).near
+
+
+def test_nominalisations_meet_their_verbs_and_poles() -> None:
+    from app.ingest.lexicon import concept, pole, tokens
+
+    assert concept("approval") == concept("approved") == "approve"
+    assert concept("leakage") == concept("leaks") == "leak"
+    assert concept("arrival") == concept("arrived")
+    assert pole("rejection") == ("approve", -1) and pole("closure") == ("open", -1)
+    # adjectives and plain nouns with the same endings stay themselves
+    assert [concept(w) for w in ("national", "pressure", "signal", "shortage")] == [
+        "national",
+        "pressure",
+        "signal",
+        "shortage",
+    ]
+    assert tokens("laboratory-confirmed cease-fire") == ["laboratory", "confirmed", "cease-fire"]
+    assert concept("attorney") == concept("lawyers") and concept("litigation") == "lawsuit"
