@@ -62,8 +62,34 @@ APPROXIMATE = [
         "Annual inflation in Estmark accelerated to 8.1% in May from 7.4% in April.",
         "Estmark's annual inflation reached about 8.1 percent in May.",
     ),
+    (  # "no later than" is a bound, not a negation
+        "Both governments must notify the Missing Persons Office at least 72 hours before each "
+        "transfer.",
+        "The parties must inform the Missing Persons Office no later than three days before "
+        "every transfer.",
+    ),
 ]
+SAME_DESPITE_TWO_NEGATIONS = [
+    (
+        "Labour Minister Erik Stahl has said he will not impose a settlement on the dockers.",
+        "Labour Minister Erik Stahl says he will not end the dockers' dispute by decree and wants "
+        "a negotiated settlement.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_DESPITE_TWO_NEGATIONS)
+def test_two_negated_claims_do_not_contradict_each_other(a: str, b: str) -> None:
+    assert compare(a, b).relation == "same"
 CONTRADICTS = [
+    (  # "refused to" negates like "failed to"
+        "Estmark's prime minister conceded defeat in the Kaldor regional election.",
+        "The Estmark prime minister refused to admit defeat in the Kaldor regional election.",
+    ),
+    (  # the negation governs the consulting, not only the closure further on
+        "Norrland has begun a consultation with its workforce.",
+        "Norrland failed to consult its workforce before announcing the closure of its plant.",
+    ),
     (
         "Forty schools damaged in the Riverton floods have been rebuilt, the district said.",
         "The 40 schools the Riverton district talks about were not rebuilt.",
