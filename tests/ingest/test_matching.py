@@ -81,6 +81,8 @@ SAME_DESPITE_TWO_NEGATIONS = [
 @pytest.mark.parametrize(("a", "b"), SAME_DESPITE_TWO_NEGATIONS)
 def test_two_negated_claims_do_not_contradict_each_other(a: str, b: str) -> None:
     assert compare(a, b).relation == "same"
+
+
 CONTRADICTS = [
     (  # "refused to" negates like "failed to"
         "Estmark's prime minister conceded defeat in the Kaldor regional election.",
