@@ -109,12 +109,12 @@ _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _BRACKETED = re.compile(r"[(\[](.+)[)\]]\.?")
 # Notices about the page rather than the story: corrections, disclaimers, donation asks.
 _NOTICE = re.compile(
-    r"^(?:corrections?|clarifications?|editor'?s'? notes?|updates?)\b\s*[,:(—–-]|"
+    r"^(?:corrections?|clarifications?|editor'?s'? notes?)\b\s*[,:(—–-]|"
     r"\ban earlier version of this (?:article|story|report|post|piece|column)\b|"
     r"\bthis (?:article|story|report|post|piece) (?:has been|was) (?:updated|amended|corrected)\b|"
     r"\b(?:provided|published|intended) for (?:general )?information(?:al)? (?:purposes )?only\b|"
     r"\bdoes not constitute (?:legal|financial|investment|medical|professional) advice\b|"
-    r"(?:^|[.!?]\s+)(?:please )?(?:donate|chip in|give|become a (?:member|supporter|patron|"
+    r"(?:^|[.!?]\s+)(?:please )?(?:donate|chip in|become a (?:member|supporter|patron|"
     r"subscriber))\b|\bkeep (?:it|us|this site|journalism|the \w+) free\b|"
     r"^(?:(?:please )?note:\s*)?this (?:article|story|report|piece|interview|column|content|"
     r"series|material|page|transcript|summary|news item|text)\b.{0,40}\b(?:published|produced|"
@@ -132,15 +132,15 @@ _NOTICE = re.compile(
     re.IGNORECASE,
 )
 # Social platforms: a line that asks the reader to follow, join or share on one of them.
-_PLATFORMS = (
-    r"telegram|twitter|x|facebook|instagram|whatsapp|youtube|tiktok|threads|bluesky|linkedin|"
-    r"mastodon|signal|reddit|spotify|apple podcasts|google news|rss"
+_PLATFORMS = (  # as their names are spelled, so that "at signal" or "on x" is not one
+    r"Telegram|Twitter|X|Facebook|Instagram|WhatsApp|YouTube|TikTok|Threads|Bluesky|LinkedIn|"
+    r"Mastodon|Signal|Reddit|Spotify|Apple Podcasts|Google News|RSS"
 )
 _SOCIAL = re.compile(
-    r"^(?:follow|join|like|find|watch|listen|share|subscribe|sign up|get|download|message)\b"
-    rf".{{0,60}}\b(?:on|via|to|at)\s+(?:{_PLATFORMS})\b",
-    re.IGNORECASE,
+    r"^(?i:follow|join|like|find|watch|listen|share|subscribe|sign up|get|download|message)\b"
+    rf".{{0,60}}\b(?i:on|via|to|at)\s+(?:{_PLATFORMS})\b(?!\s+[A-Z])",  # not "Signal Hill"
 )
+SOCIAL_WORDS = 16  # a longer line is a sentence about a platform, not a prompt
 # Separators that menus, breadcrumbs and metadata rows put between their items.
 _SEPARATOR = re.compile(r"\s+[|·•›»]\s+|\t")
 # Words that join names in a list ("Chair of the Board", "Smith and Jones")
@@ -178,7 +178,7 @@ def is_noise_line(line: str) -> bool:
         or _MENU.match(text)
         or _DATELINE.fullmatch(text + " ")
         or _NOTICE.search(text)
-        or _SOCIAL.match(text)
+        or (_SOCIAL.match(text) and len(words) <= SOCIAL_WORDS)
         or _is_item_row(text)
         or _is_name_list(words)
     )
@@ -262,7 +262,16 @@ def is_author_note(line: str, furniture: Iterable[str] = ()) -> bool:
     if match is None or any(c.isdigit() for c in text):
         return False
     name = match.group(1).strip()
-    return " " in name and any(name in other for other in furniture)
+    return " " in name and any(_signs(other.strip(), name) for other in furniture)
+
+
+def _signs(furniture: str, name: str) -> bool:
+    """``name`` signs the page in this furniture line: a byline ("By Rick Hammond") or a
+    metadata row it opens ("Viktor Sand | 14 June 2024 | Comment (41)"); a photo caption
+    that names the person does not."""
+    return (_is_byline(furniture) and name in furniture) or (
+        furniture.startswith(name) and _is_item_row(furniture)
+    )
 
 
 def ends_sentence(line: str) -> bool:

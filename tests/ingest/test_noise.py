@@ -74,6 +74,10 @@ PROSE = [
     "Ombara, Kethu and Sarmand signed the accord in New Calder on 3 May.",
     "(The ministry later said 40 schools had reopened.)",
     "The report was published by the ministry in 2019.",
+    "Update: Police said three people were killed in the collapse.",  # a live-blog entry
+    "Give or take a week, the bridge will reopen in March.",
+    "Join talks at Signal Hill were adjourned on Monday.",
+    "Share prices fell 4% after the chief executive announced the cuts on X, the company said.",
 ]
 
 
@@ -117,3 +121,5 @@ def test_an_author_note_named_in_the_byline_is_left_out() -> None:
     assert found == ["The council cut the library budget by 12%."]
     other = text.replace("By Ivo Marsh", "By Ana Sousa")
     assert len(sentence_spans(other)) == 2  # a person the page does not sign is a claim
+    caption = text.replace("By Ivo Marsh", "Photo: Ivo Marsh at the library (Jo Reyes/Voice)")
+    assert len(sentence_spans(caption)) == 2  # a caption names people, it does not sign
