@@ -63,8 +63,9 @@ _BOILERPLATE = re.compile(
     r"(?:published|updated|last updated|last modified|modified|posted|first published)\b.{0,60}|"
     r"\d+\s+(?:min|minute|hour|day)s? ago|\d+ min(?:ute)? read|"
     r"listen to (?:this )?article.*|cookie.*|accept(?: all)? cookies|"
-    r"(?:tags|topics|filed under|more from|most (?:read|popular|viewed|shared)|trending|"
-    r"see also|also read|read also|click here|jump to)\b.*|back to top|loading\W*|"
+    r"(?:tags|topics|filed under|trending|see also|also read|read also)\s*:.*|"
+    r"(?:more from|most (?:read|popular|viewed|shared)|click here|jump to)\b.*|back to top|"
+    r"loading\W*|"
     r"privacy(?: policy)?|"
     r"terms (?:of use|of service|and conditions)|accessibility|contact(?: us)?|about us|"
     r"print this (?:page|article)|rss)$",
@@ -115,19 +116,25 @@ _NOTICE = re.compile(
     r"\b(?:provided|published|intended) for (?:general )?information(?:al)? (?:purposes )?only\b|"
     r"\bdoes not constitute (?:legal|financial|investment|medical|professional) advice\b|"
     r"(?:^|[.!?]\s+)(?:please )?(?:donate|chip in|become a (?:member|supporter|patron|"
-    r"subscriber))\b|\bkeep (?:it|us|this site|journalism|the \w+) free\b|"
+    r"subscriber))\b|\bkeep (?:it|us|this (?:site|page)|journalism) free (?:for (?:everyone|"
+    r"all|readers)|to read)\b|"
+    # notes on the page itself, opening the line: "This material is translated automatically"
     r"^(?:(?:please )?note:\s*)?this (?:article|story|report|piece|interview|column|content|"
     r"series|material|page|transcript|summary|news item|text)\b.{0,40}\b(?:published|produced|"
     r"republished|syndicated|supported|funded|made possible|part of|translated|typed|"
-    r"transcribed|edited|not an? official)\b|"
-    r"\bnot (?:an?|the) official (?:record|minutes|transcript|translation)\b|"
-    r"\b(?:uses|use of) cookies\b|\bcookie (?:policy|settings|preferences)\b|"
+    r"transcribed|edited|appeared|prepared|provided|compiled|not an? official)\b|"
+    r"^(?:this|it)\b[^.]{0,60}\bnot (?:an?|the) official (?:record|minutes|transcript|"
+    r"translation)\b|"
+    r"^(?:this (?:site|website)|we|[\w.]+(?: [\w.]+)?) uses? cookies\b|"
+    r"\bcookie (?:policy|settings|preferences)\b|"
     r"^privacy (?:notice|policy|statement)\b|\bviews expressed\b.{0,40}\bown\b|"
-    r"\bthank(?:s| you) for (?:signing up|subscribing|registering|reading|your support)\b|"
-    r"\b(?:blog|community|comment(?:ing)?|house) (?:guidelines|rules|standards)\b|"
-    r"\boriginally (?:published|appeared|ran) (?:in|on|by|at)\b|\b(?:click|tap) here\b|"
+    r"^thank(?:s| you) for (?:signing up|subscribing|registering|reading|your support)\b"
+    r"[^.!?]{0,40}[.!]?$|"
+    r"^(?:please )?(?:read |see )?(?:our )?(?:live )?(?:blog|community|comment(?:ing)?) "
+    r"(?:guidelines|rules|standards)\b|"
+    r"\b(?:click|tap) here\b|"
     r"\b(?:story|article) continues (?:below|after)\b|\bcontinue reading\b|"
-    r"\bscroll (?:down )?to (?:continue|read)\b|\bcomments? (?:are|have been) (?:closed|"
+    r"\bscroll (?:down )?to (?:continue|read)\b|^comments? (?:are|have been) (?:closed|"
     r"disabled|moderated)\b",
     re.IGNORECASE,
 )
@@ -196,15 +203,16 @@ def _is_item_row(text: str) -> bool:
 
 
 def _is_name_list(words: list[str]) -> bool:
-    """No clause: names, titles and references with hardly a lower-case word among them
+    """No clause: names, titles and references without a lower-case word past a leading label
     ("Committee membership: Helen Strand (Chair), Tom Varga, ...", "People v. Pryce, No. 17
-    (Super. Ct.)"). A sentence has a verb, and English verbs are lower case."""
-    plain = [w.strip("()[],;:.\"'“”‘’") for w in words]
+    (Super. Ct.)"). A sentence has a verb, and English verbs are lower case: "Reller, Ibarek
+    and Solheim met in Geneva" is a sentence."""
+    label = next((i for i, w in enumerate(words[:3]) if w.endswith(":")), -1)
+    plain = [w.strip("()[],;:.\"'“”‘’") for w in words[label + 1 :]]
     alpha = [w for w in plain if w[:1].isalpha()]
     if len(alpha) < 4:
         return False
-    lower = [w for w in alpha if w.islower() and len(w) > 1 and w not in _JOINERS]
-    return len(lower) <= len(alpha) // 8
+    return not any(w.islower() and len(w) > 1 and w not in _JOINERS for w in alpha)
 
 
 def _is_byline(text: str) -> bool:

@@ -78,6 +78,14 @@ PROSE = [
     "Give or take a week, the bridge will reopen in March.",
     "Join talks at Signal Hill were adjourned on Monday.",
     "Share prices fell 4% after the chief executive announced the cuts on X, the company said.",
+    "Reller, Ibarek, Solheim, Marchetti, Oduya and Kral met in Geneva on Monday.",
+    "The accord will keep the strait free of mines, the navy said.",
+    "The minister said the leaked memo was not an official record.",
+    "The study, originally published in 2019, found 40 cases.",
+    '"Thank you for your support," Reller told voters after winning 62% of the vote.',
+    "The Speaker ruled that the motion breached House rules.",
+    "The regulator fined Kestrel Media for its use of cookies without consent.",
+    "Topics discussed included the budget.",
 ]
 
 
