@@ -75,7 +75,7 @@ tonne ton
 oblige require compel compulsory mandatory obligatory
 identify identification
 job role position
-worker employee staff workforce
+worker employee staff workforce employ
 child kid
 resident inhabitant people
 cost spend expenditure
@@ -87,6 +87,11 @@ inform notify
 vote ballot
 remote remotely video
 television televise tv
+lawyer attorney counsel solicitor barrister
+lawsuit litigation
+discuss confer
+strike walkout stoppage
+leak leakage
 """
 # Opposite poles: (key, sign) so that "rebuilt"/"demolished" share a key with opposite signs.
 _POLES = """
@@ -121,7 +126,15 @@ _MIN_WEIGHT = 0.3
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower().replace("’", "'"))
+    """Word tokens; a hyphenated compound is its parts ("laboratory-confirmed" meets
+    "confirmed in a laboratory") unless a family or a pole lists it whole ("cease-fire")."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text.lower().replace("’", "'")):
+        if "-" in token and token not in SYNONYMS and token not in POLES:
+            out.extend(part for part in token.split("-") if part)
+        else:
+            out.append(token)
+    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -142,7 +155,7 @@ def lemma(word: str) -> str:
 def pole(word: str) -> tuple[str, int] | None:
     """("rise", -1) for "fell": the key of an opposition and which side the word is on."""
     word = word.removesuffix("'s").removesuffix("'")
-    return POLES.get(word) or POLES.get(lemma(word))
+    return POLES.get(word) or POLES.get(lemma(word)) or POLES.get(_verb_root(lemma(word)))
 
 
 @lru_cache(maxsize=200_000)
@@ -167,12 +180,19 @@ def concept(word: str) -> str | None:
 
 
 _NOMINAL = ("ment", "ation", "ition", "ion")
+# Suffixes that also end adjectives and plain nouns ("national", "pressure", "signal"): the
+# root counts only when its past tense is at least as common as the noun ("approval" →
+# "approve": "approved"; "leakage" → "leak"; "closure" → "close"; not "national" → "nation",
+# "pressure" → "press").
+_VERBAL_ONLY = {"al": 5, "ure": 5, "age": 4}  # suffix -> shortest stem
 ROOT_ZIPF = 2.5
 
 
+@lru_cache(maxsize=200_000)
 def _verb_root(word: str) -> str:
     """The verb a nominalisation comes from, when English knows it: "containment" → "contain",
-    "evacuation" → "evacuate", "election" → "elect"; other words unchanged."""
+    "evacuation" → "evacuate", "election" → "elect", "approval" → "approve", "leakage" →
+    "leak"; other words unchanged."""
     for suffix in _NOMINAL:
         stem = word.removesuffix(suffix)
         if stem == word or len(stem) < 5:
@@ -180,6 +200,14 @@ def _verb_root(word: str) -> str:
         for root in (stem, stem + "e", stem + "ate"):
             if zipf(root) >= ROOT_ZIPF and root not in STOP_WORDS:
                 return root
+    for suffix, shortest in _VERBAL_ONLY.items():
+        stem = word.removesuffix(suffix)
+        if stem == word or len(stem) < shortest:
+            continue
+        for root in (stem + "e", stem):
+            past = zipf(root + ("d" if root.endswith("e") else "ed"))
+            if zipf(root) >= ROOT_ZIPF and past >= max(ROOT_ZIPF, zipf(word)):
+                return root if root not in STOP_WORDS else word
     return word
 
 

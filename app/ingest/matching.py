@@ -60,6 +60,8 @@ _NEGATORS = _words(
     """not n't no never none nobody nothing neither nor without deny denied denies denying
     refute refuted refutes fail failed fails false"""
 )
+_REFUSALS = _words("refuse refused refuses refusing decline declined declines declining")
+_BOUNDS = _words("later earlier sooner more less fewer greater higher lower")
 _MONTH_NAMES = _words(
     "january february march april may june july august september october november december"
 )
@@ -75,6 +77,11 @@ class Match:
     score: float
     relation: Relation
     reasons: list[str] = field(default_factory=list)
+    # "different" only because the claims open on different names or date different months or
+    # weekdays: a heuristic that also fires on restatements ("Judge Sandoval set sentencing for
+    # Nov. 14" / "Pryce will be sentenced on Nov. 14"), so the pair may still be listed, at
+    # half its score and never joined.
+    near: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,9 @@ class Signature:
     lead: str | None = None  # the name the claim opens on ("Reller arrived ...")
     months: frozenset[str] = frozenset()
     weekdays: frozenset[str] = frozenset()
+    negators: int = 0  # negating words, whether or not they govern a content word
+    # words a negation governed before it reached the pole it flipped, with that pole's key
+    spent: tuple[tuple[frozenset[str], str], ...] = ()
 
     @property
     def keys(self) -> frozenset[str]:
@@ -130,13 +140,24 @@ def signature(text: str) -> Signature:
     concepts: dict[str, float] = {}
     negations: list[frozenset[str]] = []
     poles: dict[str, set[int]] = {}
+    negators = 0
+    spent: list[tuple[frozenset[str], str]] = []
     for clause in _clauses(text):
         scope: set[str] | None = None  # what the clause's last negator governs so far
-        for word in _split_nt(clause):
-            if word in _NEGATORS:
+        words_ = _split_nt(clause)
+        skip = -1
+        for index, word in enumerate(words_):
+            after = words_[index + 1 : index + 3]
+            if index == skip:
+                continue  # the "later" of "no later than": a bound, not a fact
+            if _negator(word, after):
+                negators += 1
                 if scope:
                     negations.append(frozenset(scope))
                 scope = set()
+                continue
+            if word in _NEGATORS:
+                skip = index + 1 if after[1:2] == ["than"] else -1
                 continue
             key = concept(word)
             if key is None:
@@ -147,6 +168,8 @@ def signature(text: str) -> Signature:
             if opposite is not None:
                 poles.setdefault(opposite[0], set()).add(opposite[1] * (-1 if live else 1))
                 if live:
+                    if scope:  # "failed to consult its workforce before ... the closure"
+                        spent.append((frozenset(scope), opposite[0]))
                     scope = None  # the negation is spent on the pole it flips
                 continue
             if live and scope is not None:
@@ -170,7 +193,20 @@ def signature(text: str) -> Signature:
         lead=_lead(words),
         months=months,
         weekdays=frozenset(lowered & _WEEKDAY_NAMES),
+        negators=negators,
+        spent=tuple(spent),
     )
+
+
+def _negator(word: str, after: list[str]) -> bool:
+    """A word that negates what follows: "not", "never", "denied", "failed"; "refused to" and
+    "declined to" too. "No later than", "not more than" and "not only" bound or add, they do
+    not negate."""
+    if word in _REFUSALS:
+        return after[:1] == ["to"]
+    if word not in _NEGATORS:
+        return False
+    return not (after[:1] == ["only"] or (after[1:2] == ["than"] and after[0] in _BOUNDS))
 
 
 def _lead(words: list[str]) -> str | None:
@@ -251,21 +287,34 @@ def _polarity_clash(a: Signature, b: Signature) -> str | None:
     for key in sorted(a.poles.keys() & b.poles.keys()):
         if not a.poles[key] & b.poles[key]:
             return f"opposite: {key} / not {key}"
-    a_negated = [n for n in a.negations if n & b.concepts.keys()]
-    b_negated = [n for n in b.negations if n & a.concepts.keys()]
-    if bool(a_negated) != bool(b_negated):
+    a_negated = _negated(a, b)
+    b_negated = _negated(b, a)
+    # "will not impose a settlement" / "will not end the dispute by decree": both negate, so
+    # neither states the positive the other denies
+    if bool(a_negated) != bool(b_negated) and not (a.negators and b.negators):
         words = sorted((a_negated or b_negated)[0] & (a.concepts.keys() | b.concepts.keys()))
         return "negated in one: " + ", ".join(words[:3])
     return None
+
+
+def _negated(a: Signature, b: Signature) -> list[frozenset[str]]:
+    """What ``a`` negates that ``b`` states. Words a negation governed on its way to a pole
+    count when ``b`` does not state that pole: "denied that bottom trawling would be allowed"
+    negates the allowing, not the trawling, of "bottom trawling is banned"; "failed to
+    consult its workforce before announcing the closure" negates the consulting."""
+    found = [n for n in a.negations if n & b.concepts.keys()]
+    found += [n for n, key in a.spent if key not in b.poles and n & b.concepts.keys()]
+    return found
 
 
 def _clash(a: Signature, b: Signature) -> str | None:
     """Why two alike claims are about different things: their subjects, months or weekdays."""
     if a.lead and b.lead and a.lead not in b.concepts and b.lead not in a.concepts:
         return f"different subjects: {a.lead} / {b.lead}"
-    if a.months and b.months and a.months != b.months:
+    # "8.1% in May from 7.4% in April" / "8.1 percent in May": a month in common is enough
+    if a.months and b.months and not a.months & b.months:
         return "different months: " + "/".join(sorted(a.months ^ b.months))
-    if a.weekdays and b.weekdays and a.weekdays != b.weekdays:
+    if a.weekdays and b.weekdays and not a.weekdays & b.weekdays:
         return "different days: " + "/".join(sorted(a.weekdays ^ b.weekdays))
     return None
 
@@ -289,7 +338,9 @@ def compare(a: Signature | str, b: Signature | str) -> Match:
         return Match(round(score * NUMBER_CONFLICT_FACTOR, 3), "different", reasons)
     veto = _clash(sa, sb)
     if veto is not None:
-        return Match(round(score * NUMBER_CONFLICT_FACTOR, 3), "different", [*reasons, veto])
+        near = score >= SUGGEST_SCORE and (shared >= MIN_SHARED_WEIGHT or number_share > 0)
+        vetoed = round(min(1.0, score) * NUMBER_CONFLICT_FACTOR, 3)
+        return Match(vetoed, "different", [*reasons, veto], near=near)
     score = round(min(1.0, score), 3)
     if score < SUGGEST_SCORE or (shared < MIN_SHARED_WEIGHT and not number_share):
         return Match(score, "different", reasons)

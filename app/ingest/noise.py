@@ -17,6 +17,7 @@ prose paragraphs are never split here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 
 def _words(text: str) -> frozenset[str]:
@@ -49,7 +50,8 @@ _CREDIT = re.compile(
     r"(?: credit)?\s*[:/]|"
     r"/\s*(?:getty images|reuters|afp|ap|epa|shutterstock|alamy)\s*\)?\.?$|"
     r"\((?:AP|AFP|Reuters|EPA)? ?Photo\s*/[^)]*\)\s*$|"
-    r"^\((?:photo|picture|image) (?:by|:)",
+    r"^\((?:photo|picture|image) (?:by|:)|"
+    r"\((?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w.'’-]+\s*/\s*[A-Z][^()]{1,40}\)\.?$",  # (Jo Doe/Herald)
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
@@ -58,9 +60,15 @@ _BOILERPLATE = re.compile(
     r"read more\b.*|related\b.*|more on this story\b.*|recommended\b.*|"
     r"sign up\b.*|subscribe\b.*|newsletter\b.*|follow us\b.*|skip to (?:main )?content|"
     r"show key events only|live|menu|search|"
-    r"(?:published|updated|last updated|posted|first published)\b.{0,60}|"
+    r"(?:published|updated|last updated|last modified|modified|posted|first published)\b.{0,60}|"
     r"\d+\s+(?:min|minute|hour|day)s? ago|\d+ min(?:ute)? read|"
-    r"listen to (?:this )?article.*|cookie.*|accept(?: all)? cookies)$",
+    r"listen to (?:this )?article.*|cookie.*|accept(?: all)? cookies|"
+    r"(?:tags|topics|filed under|trending|see also|also read|read also)\s*:.*|"
+    r"(?:more from|most (?:read|popular|viewed|shared)|click here|jump to)\b.*|back to top|"
+    r"loading\W*|"
+    r"privacy(?: policy)?|"
+    r"terms (?:of use|of service|and conditions)|accessibility|contact(?: us)?|about us|"
+    r"print this (?:page|article)|rss)$",
     re.IGNORECASE,
 )
 # "Home | Opinion | Letters", "Home › World › Europe", tab-separated menus
@@ -84,9 +92,9 @@ _COPYRIGHT = re.compile(
 _PROMO = re.compile(
     r"\bsubscri(?:be|ption)\b|\bnewsletter\b|\bcancel anytime\b|\bpaywall\b|"
     r"\bsupport (?:local|our|independent|quality) (?:news|journalism|reporting)\b|"
-    r"[$€£]\s?\d[\d.,]*\s*(?:a|per|/)\s*(?:day|week|month|year)\b|"
+    r"(?:[$€£]\s?\d[\d.,]*|\d[\d.,]*\s?[$€£])\s*(?:a|per|/)\s*(?:day|week|month|year)\b|"
     r"^comments are (?:closed|open|disabled)\b|^(?:forward-looking statements|disclaimer|"
-    r"notes? to editors|media contact|press contact|for more information|our standards|"
+    r"notes? (?:to|for) editors|media contact|press contact|for more information|our standards|"
     r"download (?:the|our)\b.{0,40}\bapp\b|transcript (?:provided|prepared|produced) by)\b|"
     r"\bnot responsible for the content of external (?:sites|websites|links)\b|"
     r"\bviews expressed (?:here |in this article )?are (?:his|her|their|my|the author's) own\b|"
@@ -99,6 +107,51 @@ _TAGLINE = re.compile(
     r"\bfollow (?:him|her|them|us|me) on\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|(?:^|\s)@\w{3,}",
 )
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_BRACKETED = re.compile(r"[(\[](.+)[)\]]\.?")
+# Notices about the page rather than the story: corrections, disclaimers, donation asks.
+_NOTICE = re.compile(
+    r"^(?:corrections?|clarifications?|editor'?s'? notes?)\b\s*[,:(—–-]|"
+    r"\ban earlier version of this (?:article|story|report|post|piece|column)\b|"
+    r"\bthis (?:article|story|report|post|piece) (?:has been|was) (?:updated|amended|corrected)\b|"
+    r"\b(?:provided|published|intended) for (?:general )?information(?:al)? (?:purposes )?only\b|"
+    r"\bdoes not constitute (?:legal|financial|investment|medical|professional) advice\b|"
+    r"(?:^|[.!?]\s+)(?:please )?(?:donate|chip in|become a (?:member|supporter|patron|"
+    r"subscriber))\b|\bkeep (?:it|us|this (?:site|page)|journalism) free (?:for (?:everyone|"
+    r"all|readers)|to read)\b|"
+    # notes on the page itself, opening the line: "This material is translated automatically"
+    r"^(?:(?:please )?note:\s*)?this (?:article|story|report|piece|interview|column|content|"
+    r"series|material|page|transcript|summary|news item|text)\b.{0,40}\b(?:published|produced|"
+    r"republished|syndicated|supported|funded|made possible|part of|translated|typed|"
+    r"transcribed|edited|appeared|prepared|provided|compiled|not an? official)\b|"
+    r"^(?:this|it)\b[^.]{0,60}\bnot (?:an?|the) official (?:record|minutes|transcript|"
+    r"translation)\b|"
+    r"^(?:this (?:site|website)|we|[\w.]+(?: [\w.]+)?) uses? cookies\b|"
+    r"\bcookie (?:policy|settings|preferences)\b|"
+    r"^privacy (?:notice|policy|statement)\b|\bviews expressed\b.{0,40}\bown\b|"
+    r"^thank(?:s| you) for (?:signing up|subscribing|registering|reading|your support)\b"
+    r"[^.!?]{0,40}[.!]?$|"
+    r"^(?:please )?(?:read |see )?(?:our )?(?:live )?(?:blog|community|comment(?:ing)?) "
+    r"(?:guidelines|rules|standards)\b|"
+    r"\b(?:click|tap) here\b|"
+    r"\b(?:story|article) continues (?:below|after)\b|\bcontinue reading\b|"
+    r"\bscroll (?:down )?to (?:continue|read)\b|^comments? (?:are|have been) (?:closed|"
+    r"disabled|moderated)\b",
+    re.IGNORECASE,
+)
+# Social platforms: a line that asks the reader to follow, join or share on one of them.
+_PLATFORMS = (  # as their names are spelled, so that "at signal" or "on x" is not one
+    r"Telegram|Twitter|X|Facebook|Instagram|WhatsApp|YouTube|TikTok|Threads|Bluesky|LinkedIn|"
+    r"Mastodon|Signal|Reddit|Spotify|Apple Podcasts|Google News|RSS"
+)
+_SOCIAL = re.compile(
+    r"^(?i:follow|join|like|find|watch|listen|share|subscribe|sign up|get|download|message)\b"
+    rf".{{0,60}}\b(?i:on|via|to|at)\s+(?:{_PLATFORMS})\b(?!\s+[A-Z])",  # not "Signal Hill"
+)
+SOCIAL_WORDS = 16  # a longer line is a sentence about a platform, not a prompt
+# Separators that menus, breadcrumbs and metadata rows put between their items.
+_SEPARATOR = re.compile(r"\s+[|·•›»]\s+|\t")
+# Words that join names in a list ("Chair of the Board", "Smith and Jones")
+_JOINERS = _words("and of the for at in on de la le von van der da du des y")
 
 
 def is_noise_line(line: str) -> bool:
@@ -106,6 +159,9 @@ def is_noise_line(line: str) -> bool:
     text = line.strip()
     if not text:
         return True
+    inner = _BRACKETED.fullmatch(text)
+    if inner and is_noise_line(inner[1]):
+        return True  # "(Additional reporting by Jane Doe; editing by Ivo Marsh)"
     if _ARROWS.search(text) and len(text) < 100:
         return True  # market tickers
     words = text.split()
@@ -128,7 +184,35 @@ def is_noise_line(line: str) -> bool:
         or (_BOILERPLATE.match(text) and (len(words) <= 6 or not _TERMINAL.search(text)))
         or _MENU.match(text)
         or _DATELINE.fullmatch(text + " ")
+        or _NOTICE.search(text)
+        or (_SOCIAL.match(text) and len(words) <= SOCIAL_WORDS)
+        or _is_item_row(text)
+        or _is_name_list(words)
     )
+
+
+def _is_item_row(text: str) -> bool:
+    """Items between separators ("Assembly of New Calder | Members | Bills | Visit"): a menu,
+    a breadcrumb or a metadata row when there are three or more and none is a sentence."""
+    items = [item.strip() for item in _SEPARATOR.split(text)]
+    if len(items) < 3:
+        return False
+    return all(len(item.split()) <= 8 for item in items) and not any(
+        _TERMINAL.search(item) and len(item.split()) > 4 for item in items
+    )
+
+
+def _is_name_list(words: list[str]) -> bool:
+    """No clause: names, titles and references without a lower-case word past a leading label
+    ("Committee membership: Helen Strand (Chair), Tom Varga, ...", "People v. Pryce, No. 17
+    (Super. Ct.)"). A sentence has a verb, and English verbs are lower case: "Reller, Ibarek
+    and Solheim met in Geneva" is a sentence."""
+    label = next((i for i, w in enumerate(words[:3]) if w.endswith(":")), -1)
+    plain = [w.strip("()[],;:.\"'“”‘’") for w in words[label + 1 :]]
+    alpha = [w for w in plain if w[:1].isalpha()]
+    if len(alpha) < 4:
+        return False
+    return not any(w.islower() and len(w) > 1 and w not in _JOINERS for w in alpha)
 
 
 def _is_byline(text: str) -> bool:
@@ -157,7 +241,11 @@ def is_heading(line: str, *, list_item: bool = False) -> bool:
 
 
 _SPEAKER_TAG = re.compile(r"^[A-Z][A-Z.'’ -]{1,30}:\s+(?=\S)")
-_ABOUT = re.compile(r"^(?:about (?:us|the company|[A-Z]\w+)|notes? to editors)\b", re.IGNORECASE)
+_ABOUT = re.compile(
+    r"^(?:about (?:us|the company|the authors?|[A-Z]\w+)|notes? (?:to|for) editors|"
+    r"editors'? notes?)\b",
+    re.IGNORECASE,
+)
 
 
 _AUTHOR_NOTE = re.compile(
@@ -166,11 +254,32 @@ _AUTHOR_NOTE = re.compile(
 )
 
 
-def is_author_note(line: str) -> bool:
+_AUTHOR_LONG = re.compile(r"^((?:[A-Z][\w.'’-]+ ){1,3})(?:is|was) (?:an?|the)\b[^!?]{0,200}\.$")
+AUTHOR_NOTE_WORDS = 14
+
+
+def is_author_note(line: str, furniture: Iterable[str] = ()) -> bool:
     """An op-ed's closing line about its author ("Dana Price chairs the Parents' Alliance.");
-    only meaningful for the last prose line of a document."""
+    only meaningful for the last prose line of a document. A longer one ("Viktor Sand is a
+    former deputy economy minister and a partner at ...") when the person it describes is named
+    in the page furniture (``furniture``: the noise lines, where the byline is)."""
     text = line.strip()
-    return len(text.split()) <= 14 and _AUTHOR_NOTE.match(text) is not None
+    if len(text.split()) <= AUTHOR_NOTE_WORDS and _AUTHOR_NOTE.match(text) is not None:
+        return True
+    match = _AUTHOR_LONG.match(text)
+    if match is None or any(c.isdigit() for c in text):
+        return False
+    name = match.group(1).strip()
+    return " " in name and any(_signs(other.strip(), name) for other in furniture)
+
+
+def _signs(furniture: str, name: str) -> bool:
+    """``name`` signs the page in this furniture line: a byline ("By Rick Hammond") or a
+    metadata row it opens ("Viktor Sand | 14 June 2024 | Comment (41)"); a photo caption
+    that names the person does not."""
+    return (_is_byline(furniture) and name in furniture) or (
+        furniture.startswith(name) and _is_item_row(furniture)
+    )
 
 
 def ends_sentence(line: str) -> bool:

@@ -287,7 +287,9 @@ def quantities(text: str) -> tuple[Quantity, ...]:
     found, taken = _dates(text)
     for start, end, percent in _fractions(text):
         if not any(s < end and start < e for s, e in taken):
-            found.append(Quantity("percent", percent, percent))
+            # "about one in five", "less than half": hedged like any other figure
+            approximate, direction = _hedge(text, start)
+            found.append(Quantity("percent", percent, percent, approximate, direction))
             taken.append((start, end))
     raws = [
         raw
@@ -371,9 +373,10 @@ def agree(a: Quantity, b: Quantity) -> Agreement | None:
 
 
 def _within_bound(hedged: Quantity, other: Quantity) -> bool:
-    """``other`` lies on the side a one-sided hedge points to, not too far from it."""
+    """``other`` (a value, or some of a range: "aged 5 to 17 months" / "under 18 months") lies
+    on the side a one-sided hedge points to, not too far from it."""
     if hedged.direction == "above":
-        return hedged.low <= other.value <= hedged.high * ABOVE
+        return other.high >= hedged.low and other.low <= hedged.high * ABOVE
     if hedged.direction == "below":
-        return hedged.low * BELOW <= other.value <= hedged.high
+        return other.high >= hedged.low * BELOW and other.low <= hedged.high
     return False

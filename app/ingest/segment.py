@@ -129,10 +129,15 @@ def split_paragraph(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _furniture(text: str) -> Iterator[str]:
+    """The noise lines of ``text`` (bylines among them), read lazily."""
+    return (m.group(0) for m in _LINE.finditer(text) if is_noise_line(m.group(0)))
+
+
 def sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     lines = list(prose_lines(text))
-    if lines and is_author_note(text[lines[-1][0] : lines[-1][1]]):
+    if lines and is_author_note(text[lines[-1][0] : lines[-1][1]], _furniture(text)):
         lines.pop()  # the op-ed's closing line about its author
     for line_start, line_end, _ in lines:
         line = text[line_start:line_end]

@@ -26,9 +26,10 @@ AUTO_JOIN_SCORE = 0.8
 
 
 def rank(new: Signature, candidates: Iterable[tuple[int, Signature]]) -> list[tuple[int, Match]]:
-    """Suggestions for ``new`` among ``candidates``: not ``different``, best score first."""
+    """Suggestions for ``new`` among ``candidates``, best score first: not ``different``, or
+    different only by a clash of subjects, months or weekdays (``Match.near``, at half score)."""
     matches = [(claim_id, compare(new, other)) for claim_id, other in candidates]
-    kept = [(claim_id, m) for claim_id, m in matches if m.relation != "different"]
+    kept = [(claim_id, m) for claim_id, m in matches if m.relation != "different" or m.near]
     kept.sort(key=lambda item: (-item[1].score, item[0]))
     return kept[:SUGGESTIONS]
 

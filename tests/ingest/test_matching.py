@@ -58,8 +58,40 @@ APPROXIMATE = [
         "Repairs of the Tallow schools took 14 months.",
         "Repairs of the Tallow schools took more than a year.",
     ),
+    (  # a month in common is enough; the other month dates another figure
+        "Annual inflation in Estmark accelerated to 8.1% in May from 7.4% in April.",
+        "Estmark's annual inflation reached about 8.1 percent in May.",
+    ),
+    (  # "no later than" is a bound, not a negation
+        "Both governments must notify the Missing Persons Office at least 72 hours before each "
+        "transfer.",
+        "The parties must inform the Missing Persons Office no later than three days before "
+        "every transfer.",
+    ),
 ]
+SAME_DESPITE_TWO_NEGATIONS = [
+    (
+        "Labour Minister Erik Stahl has said he will not impose a settlement on the dockers.",
+        "Labour Minister Erik Stahl says he will not end the dockers' dispute by decree and wants "
+        "a negotiated settlement.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_DESPITE_TWO_NEGATIONS)
+def test_two_negated_claims_do_not_contradict_each_other(a: str, b: str) -> None:
+    assert compare(a, b).relation == "same"
+
+
 CONTRADICTS = [
+    (  # "refused to" negates like "failed to"
+        "Estmark's prime minister conceded defeat in the Kaldor regional election.",
+        "The Estmark prime minister refused to admit defeat in the Kaldor regional election.",
+    ),
+    (  # the negation governs the consulting, not only the closure further on
+        "Norrland has begun a consultation with its workforce.",
+        "Norrland failed to consult its workforce before announcing the closure of its plant.",
+    ),
     (
         "Forty schools damaged in the Riverton floods have been rebuilt, the district said.",
         "The 40 schools the Riverton district talks about were not rebuilt.",
@@ -215,3 +247,40 @@ def test_a_key_shared_by_many_stored_claims_counts_for_less() -> None:
     # claim 3 is too old to be among the common key's newest, but shares the rare key
     common = [(i, "w:council") for i in range(1, KEY_POSTINGS + 11)]
     assert shortlist(probes, [*common, (3, "n:count:4213")], 1) == [3]
+
+
+def test_a_subject_or_month_clash_lists_the_pair_at_half_score_never_joined() -> None:
+    # the subject veto also fires on restatements: the judge sets, the defendant is sentenced
+    new = signature("Judge Maria Sandoval set sentencing for Nov. 14.")
+    restated = signature("Pryce will be sentenced on Nov. 14.")
+    match = compare(new, restated)
+    assert match.relation == "different" and match.near
+    assert any(r.startswith("different subjects") for r in match.reasons)
+    assert [claim_id for claim_id, _ in rank(new, [(1, restated)])] == [1]
+    twin = "Reller arrived in Geneva on Tuesday evening."
+    near = compare(twin, "Ibarek arrived in Geneva on Tuesday evening.")
+    assert near.near and near.score < AUTO_JOIN_SCORE / 2
+    assert auto_joins([(1, near)]) == []
+    # a figure clash is not a near miss
+    assert not compare(
+        "The ministry says 40 schools in the region were rebuilt last year",
+        "The ministry says 14 schools in the region were rebuilt last year",
+    ).near
+
+
+def test_nominalisations_meet_their_verbs_and_poles() -> None:
+    from app.ingest.lexicon import concept, pole, tokens
+
+    assert concept("approval") == concept("approved") == "approve"
+    assert concept("leakage") == concept("leaks") == "leak"
+    assert concept("arrival") == concept("arrived")
+    assert pole("rejection") == ("approve", -1) and pole("closure") == ("open", -1)
+    # adjectives and plain nouns with the same endings stay themselves
+    assert [concept(w) for w in ("national", "pressure", "signal", "shortage")] == [
+        "national",
+        "pressure",
+        "signal",
+        "shortage",
+    ]
+    assert tokens("laboratory-confirmed cease-fire") == ["laboratory", "confirmed", "cease-fire"]
+    assert concept("attorney") == concept("lawyers") and concept("litigation") == "lawsuit"

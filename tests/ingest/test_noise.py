@@ -33,6 +33,33 @@ NOISE = [
     "Associated Press writer Lena Marsh contributed from Merin.",
     "Ilse Marchetti is a former diplomat and a columnist for this newspaper.",
     "",
+    # shapes, not strings: menus whose items are long, lists of names, references, notices
+    "National Assembly of Estmark | Members | Committees | Bills | Visit | English",
+    "Ministry of Health · Press Office · 12 May 2024 · Statements",
+    "Panel members: Dana Price (Chair), Ivo Marsh, Lena Ekdahl, Tom Reyes, Ana Sousa",
+    "State v. Morrow, Case No. 24-CR-118 (Dist. Ct.)",
+    "Correction: An earlier version of this story gave the wrong date for the vote.",
+    "Clarification (14 March): This article has been updated to reflect the ministry's reply.",
+    "This page is published for information purposes only.",
+    "Like what you read? Donate $10 and keep journalism free.",
+    "Follow our live coverage on WhatsApp for alerts.",
+    "Join the conversation on Bluesky",
+    "Get the app: 2.99 € a month",
+    "Tags: Estmark, budget, taxes",
+    "Back to top",
+    "(Additional reporting by Jane Doe; editing by Ivo Marsh)",
+    "Firefighters work the line near Cedar Gap on Tuesday. (Jo Reyes/Riverton Herald)",
+    "This story was produced in partnership with the Tallow Valley Report.",
+    "This article originally appeared in The Halbury Post.",
+    "Click here to read the committee's full report on the collapse.",
+    "Story continues below advertisement",
+    "Last modified on Tue 14 May 2024 10.42 BST",
+    "Note: this interview was transcribed by a machine and edited for clarity.",
+    "This page is not an official translation of the decision.",
+    "The Herald uses cookies to improve your experience.",
+    "Thanks for subscribing!",
+    "Opinions and views expressed by contributors are their own.",
+    "Please read our community guidelines before commenting.",
 ]
 PROSE = [
     "Trade between the neighbours has fallen 38% since 2021, to $1.2 billion.",
@@ -41,6 +68,24 @@ PROSE = [
     "Photographers waited outside the Palais des Nations for hours.",
     "Kestrany's currency, the kest, gained 0.8% against the euro on Thursday.",
     "Markets reacted calmly.",
+    "The donation of 40 ventilators was announced on Monday.",
+    "The ministry said it would follow the guidance on Telegram channels closely.",
+    "Reller and Ibarek met in Geneva.",
+    "Ombara, Kethu and Sarmand signed the accord in New Calder on 3 May.",
+    "(The ministry later said 40 schools had reopened.)",
+    "The report was published by the ministry in 2019.",
+    "Update: Police said three people were killed in the collapse.",  # a live-blog entry
+    "Give or take a week, the bridge will reopen in March.",
+    "Join talks at Signal Hill were adjourned on Monday.",
+    "Share prices fell 4% after the chief executive announced the cuts on X, the company said.",
+    "Reller, Ibarek, Solheim, Marchetti, Oduya and Kral met in Geneva on Monday.",
+    "The accord will keep the strait free of mines, the navy said.",
+    "The minister said the leaked memo was not an official record.",
+    "The study, originally published in 2019, found 40 cases.",
+    '"Thank you for your support," Reller told voters after winning 62% of the vote.',
+    "The Speaker ruled that the motion breached House rules.",
+    "The regulator fined Kestrel Media for its use of cookies without consent.",
+    "Topics discussed included the budget.",
 ]
 
 
@@ -70,3 +115,19 @@ def test_datelines() -> None:
         "NEW YORK, March 14 (AP) - "
     )
     assert dateline_length("Talks ended in GENEVA — on time.") == 0
+
+
+def test_an_author_note_named_in_the_byline_is_left_out() -> None:
+    from app.ingest.segment import sentence_spans
+
+    text = (
+        "By Ivo Marsh\n\nThe council cut the library budget by 12%.\n\n"
+        "Ivo Marsh is a retired librarian and a former member of the Halbury arts board.\n"
+        "© 2024 The Voice"
+    )
+    found = [text[s.start : s.end] for s in sentence_spans(text)]
+    assert found == ["The council cut the library budget by 12%."]
+    other = text.replace("By Ivo Marsh", "By Ana Sousa")
+    assert len(sentence_spans(other)) == 2  # a person the page does not sign is a claim
+    caption = text.replace("By Ivo Marsh", "Photo: Ivo Marsh at the library (Jo Reyes/Voice)")
+    assert len(sentence_spans(caption)) == 2  # a caption names people, it does not sign

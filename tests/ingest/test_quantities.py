@@ -45,6 +45,9 @@ def test_one_amount_written_two_ways(a: str, b: str) -> None:
         ("3 hours and 50 minutes", "nearly four hours"),
         ("three out of five", "61.4%"),
         ("more than 14,000 hectares", "14,180 hectares"),
+        ("about one in five", "21%"),  # a hedged fraction is hedged
+        ("less than half", "45%"),
+        ("aged 5 to 17 months", "under 18 months"),  # a range on the side a bound points to
     ],
 )
 def test_approximately_the_same_amount(a: str, b: str) -> None:
@@ -60,6 +63,9 @@ def test_approximately_the_same_amount(a: str, b: str) -> None:
         ("more than 14,000 hectares", "9,000 hectares"),
         ("nearly four hours", "five hours"),
         ("2.5 percent", "1.5 percent"),
+        ("one in five", "21%"),
+        ("less than half", "60%"),
+        ("aged 20 to 30 months", "under 18 months"),
     ],
 )
 def test_different_amounts(a: str, b: str) -> None:
