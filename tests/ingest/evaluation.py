@@ -32,7 +32,7 @@ from app.ingest.matching import (
 )
 from app.ingest.speakers import attributed_speaker
 from app.ingest.suggestions import AUTO_JOIN_SCORE, SHORTLIST, auto_joins, rank
-from tests.ingest.corpus import HALVES, Corpus, Half, LabelledClaim, Span, load
+from tests.ingest.corpus import ALL_HALVES, Corpus, Half, LabelledClaim, Span, load
 
 COVER = 0.5  # a candidate finds a claim when it covers at least this share of it
 # Halves whose misses may be read. "heldout" was run once as a test set (docs/ingest.md) and is
@@ -270,7 +270,7 @@ def report(half: Half, *, details: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("half", choices=HALVES)
+    parser.add_argument("half", choices=ALL_HALVES)
     parser.add_argument(
         "--details", action="store_true", help="list misses (development halves only)"
     )
