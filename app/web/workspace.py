@@ -81,6 +81,7 @@ RELATION_WORDS = {
     "same": "may state the same fact",
     "approximate": "the same fact with approximate figures",
     "contradicts": "contradicts this claim",
+    "different": "alike, but probably another fact",
 }
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Claim, Event, Role, SimilarityStatus
+from app.models import Claim, Event, MatchRelation, Role, SimilarityStatus
+from app.web.workspace import RELATION_WORDS
 from app.workflow import clusters
 from tests.factories import matched_claims
 from tests.web.conftest import Browser
@@ -102,3 +103,7 @@ def test_deciding_needs_a_signed_in_fact_checker(
     assert anonymous.status_code in (302, 303, 400, 401, 403)
     db.refresh(restated)
     assert restated.cluster_id == restated.id
+
+
+def test_every_relation_has_words_for_the_panel() -> None:
+    assert set(RELATION_WORDS) == {r.value for r in MatchRelation}
