@@ -611,15 +611,18 @@ def test_slow_drip_is_cut_at_the_deadline(web: HostileServer, path: str) -> None
     error = refused(web.url(path), limits=limits)
     elapsed = time.monotonic() - started
     assert error.reason == "timeout" and error.transient
-    assert 1.5 <= elapsed < 1.5 + 0.5
+    # Cut at the deadline: never before it, and far before the drip (hours) would end; the
+    # upper margin is wide because a loaded machine can be slow to schedule the fetch.
+    assert 1.5 <= elapsed < 1.5 + 5
 
 
 def test_silent_server_hits_the_read_timeout(web: HostileServer) -> None:
-    limits = FetchLimits(connect_timeout=1, read_timeout=0.3, deadline=5)
+    limits = FetchLimits(connect_timeout=1, read_timeout=0.3, deadline=30)
     started = time.monotonic()
-    error = refused(web.url("/slow/3"), limits=limits)
+    error = refused(web.url("/slow/60"), limits=limits)
     assert error.reason == "timeout" and error.transient
-    assert time.monotonic() - started < 1
+    # The read timeout, not the deadline (30 s) nor the server's answer (60 s), ended it.
+    assert time.monotonic() - started < 10
 
 
 def test_connection_refused_is_transient(closed_port: int) -> None:
