@@ -241,6 +241,9 @@ class HostileServer:
         self.ports: dict[str, int] = {}
 
     def start(self) -> HostileServer:
+        # Built before the first request (once per process, ~1.5 s of CPU): built on demand,
+        # a loaded machine could spend the client's whole fetch deadline compressing it.
+        gzip_bomb()
         handler = _make_handler(self)
         for host in self.hosts:
             server = (_Server6 if ":" in host else _Server)((host, 0), handler)
