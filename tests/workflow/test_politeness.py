@@ -30,7 +30,7 @@ QUEUES = "archive,recheck,default"
 
 @pytest.fixture()
 def timed() -> Iterator[TimedServer]:
-    server = TimedServer(delay=0.4).start()
+    server = TimedServer(delay=1.0).start()
     yield server
     server.stop()
 
@@ -103,7 +103,7 @@ def _purge(app: Flask) -> None:
 def test_one_host_gets_spaced_and_bounded_rechecks_from_several_workers(
     live_app: Flask, config: dict[str, Any], timed: TimedServer, tmp_path: Path
 ) -> None:
-    delay, concurrency = 0.3, 2
+    delay, concurrency = 0.4, 2
     settings = {
         **config,
         "RECHECK_HOST_MIN_DELAY": delay,
@@ -120,10 +120,10 @@ def test_one_host_gets_spaced_and_bounded_rechecks_from_several_workers(
     visits = timed.visits(host, "/page/")
     assert sorted(v.path for v in visits) == sorted(f"/page/p{n}" for n in range(8))
     gaps = [b.start - a.start for a, b in itertools.pairwise(visits)]
-    # The host sees the starts at least the delay apart (less a little for the trip from the
-    # worker's clock reading to the request arriving, which varies between fetches).
-    assert min(gaps) >= delay - 0.1, gaps
-    # A page takes 0.4 s, so the delay alone would let two overlap; three must never.
+    # The host sees the starts at least the delay apart, less the trip from the worker's clock
+    # reading to the request arriving, which varies between fetches (more on a loaded machine).
+    assert min(gaps) >= delay - 0.2, gaps
+    # A page takes 1 s, so the delay alone would let three overlap; the cap allows two.
     assert most_at_once(visits) <= concurrency
 
 
