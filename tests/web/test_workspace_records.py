@@ -104,6 +104,13 @@ def test_the_history_pages_beyond_its_first_hundred_events(
     assert len([e for e in full.find("li") if "note number" in e.text]) == 30
     assert browser.page(f"/claims/{claim.id}?upto=nonsense").ids["claim-history"]
 
+    # The page shown goes with the live poll, which answers with the same page, not the newest.
+    assert older.ids["history-upto"].get("value") == "30"
+    assert page.ids["history-upto"].get("value") == ""  # the newest page
+    polled = browser.htmx("get", f"/claims/{claim.id}?seen={claim.state.value}&upto=30")
+    shown = [e.text for e in Page(polled.text).find("li") if "note number" in e.text]
+    assert len(shown) == 30 and "note number 30." in shown[0]
+
 
 def test_the_export_runs_that_included_the_claim(
     browser: Browser, facts: Facts, db: Session
