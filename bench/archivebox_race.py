@@ -441,7 +441,7 @@ def profiled(desk: Desk, out: Path, *, idle: bool = True) -> Iterator[None]:
                 "--pid",
                 str(proc.pid),
                 "--subprocesses",
-                "--idle",
+                *(["--idle"] if idle else []),
                 "--rate",
                 "200",
                 "--format",
