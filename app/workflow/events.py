@@ -1,10 +1,10 @@
 """The audit trail: every change to a claim is recorded through ``record``.
 
 Each event is appended to the claim's hash chain (``app.workflow.audit``). On Postgres the
-claim row is locked first, so two transactions appending to one claim take turns instead of
-forking the chain (SQLite's BEGIN IMMEDIATE already serialises writers); the unique
-(claim_id, seq) constraint is the backstop. A transaction locks and reads a claim's head once:
-its further events on that claim follow from the last one it wrote.
+claim row is locked first (``FOR NO KEY UPDATE``), so two transactions appending to one claim
+take turns instead of forking the chain (SQLite's BEGIN IMMEDIATE already serialises writers);
+the unique (claim_id, seq) constraint is the backstop. A transaction locks and reads a claim's
+head once: its further events on that claim follow from the last one it wrote.
 """
 
 from __future__ import annotations
@@ -39,7 +39,12 @@ def record(
         seq, prev = heads[claim.id]
     else:
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(select(Claim.id).where(Claim.id == claim.id).with_for_update())
+            # FOR NO KEY UPDATE: appenders take turns, but a row inserted earlier in this
+            # transaction that refers to the claim (evidence, a verdict) holds the claim's key
+            # share, which FOR UPDATE would conflict with: two such transactions deadlocked.
+            session.execute(
+                select(Claim.id).where(Claim.id == claim.id).with_for_update(key_share=True)
+            )
         seq, prev = head(session, claim.id)  # autoflush: events added earlier are counted
     at = utcnow()
     before, after, details = plain_json(before), plain_json(after), plain_json(detail)
