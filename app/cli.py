@@ -372,6 +372,10 @@ def web(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the web app and API with gunicorn."""
     from gunicorn.app.wsgiapp import run as gunicorn_run
 
+    from app.ingest.lexicon import warm_up
+
+    warm_up()  # this process forks the gunicorn workers: they inherit the word data
+
     sys.argv = [
         "gunicorn",
         "--bind",
@@ -409,7 +413,10 @@ EMBEDDED_THREADS = 4
 @click.option("--hostname", "-n", default=None, help="Node name (several workers on one host).")
 def worker(concurrency: int, queues: str, pool: str | None, hostname: str | None) -> None:
     """Run a Celery worker for the given queues."""
+    from app.ingest.lexicon import warm_up
+
     celery = current_app.extensions["celery"]
+    warm_up()  # before the pool starts: forked children inherit the word data
     if pool is None:
         # Celery drives polling brokers with a loop that picks up prefork results only every
         # couple of seconds (measured: 0.5 tasks/s); threads report back by themselves.

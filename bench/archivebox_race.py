@@ -214,9 +214,10 @@ def make_desk(name: str, tmp: Path, args: argparse.Namespace) -> Desk:
     # Only this: the news site is on loopback, which the fetcher refuses by default.
     env["FETCH_ALLOWED_HOSTS"] = ",".join(HOSTS)
     env["PYTHONUNBUFFERED"] = "1"
-    if variant == "before":
-        # The baseline's packages shadow the installed ones (same dependencies).
-        env["PYTHONPATH"] = str(args.baseline)
+    # The code under test shadows the installed one (same dependencies): the baseline's for
+    # ``@before``, else this checkout's (an editable install may point at another checkout,
+    # e.g. the main one when this is a git worktree).
+    env["PYTHONPATH"] = str(args.baseline if variant == "before" else ROOT)
     if mode == "embedded":
         return Desk(mode, home, env, f"sqlite:///{home}/instance/claimdesk.db")
     _reset_postgres(args.pg_url)
@@ -441,7 +442,7 @@ def profiled(desk: Desk, out: Path, *, idle: bool = True) -> Iterator[None]:
                 "--pid",
                 str(proc.pid),
                 "--subprocesses",
-                "--idle",
+                *(["--idle"] if idle else []),
                 "--rate",
                 "200",
                 "--format",

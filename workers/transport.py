@@ -45,11 +45,12 @@ from typing import Any
 
 from kombu.transport import sqlalchemy as kombu_sqla
 from kombu.utils.encoding import bytes_to_str
-from kombu.utils.json import loads
+from kombu.utils.json import dumps, loads
 from sqlalchemy import Engine, delete, event, text
+from sqlalchemy import insert as sql_insert
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,21 @@ class Channel(kombu_sqla.Channel):
         self._transport.task_done()
 
     def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        super()._put(queue, payload, **kwargs)
+        """kombu's, in one INSERT and its commit: the queue's id is remembered rather than
+        read with every message (kombu queries the queue row, then flushes an ORM object;
+        measured ~6 of the ~18 ms a citing request spent publishing on a busy machine)."""
+        queue_id = self._queue_id(queue)
+        session = self.session
+        try:
+            session.execute(
+                sql_insert(self.message_cls).values(payload=dumps(payload), queue_id=queue_id)
+            )
+            session.commit()
+        except OperationalError:
+            # As kombu: the publish fails (and can be retried) rather than report a message
+            # that was never stored.
+            session.rollback()
+            raise
         self._transport.wake(queue)
 
     def _get(self, queue: str, timeout: float | None = None) -> Any:

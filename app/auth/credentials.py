@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import utcnow
@@ -67,11 +67,23 @@ def issue_token(
     return new_token(session, user, label, expires_at)[1]
 
 
+# ``last_used_at`` says when a token was last used to the minute: writing it on every request
+# cost each API call an UPDATE (and on Postgres held the token's row lock until commit, so
+# concurrent calls with one token took turns).
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
 def user_for_token(session: Session, secret: str) -> User | None:
-    """The owner of a usable token: not revoked, not expired, and the owner still active."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    """The owner of a usable token: not revoked, not expired, and the owner still active.
+    One query reads the token with its owner."""
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(secret))
+        .options(joinedload(ApiToken.user))
+    )
     now = utcnow()
     if token is None or not token.usable_at(now) or not token.user.is_active:
         return None
-    token.last_used_at = now
+    if token.last_used_at is None or token.last_used_at <= now - LAST_USED_RESOLUTION:
+        token.last_used_at = now
     return token.user

@@ -218,3 +218,13 @@ def weight(key: str) -> float:
     if frequency < UNKNOWN_ZIPF:
         return _MAX_WEIGHT
     return max(_MIN_WEIGHT, min(_MAX_WEIGHT, 7.5 - frequency))
+
+
+def warm_up() -> None:
+    """Load the word data now: wordfreq's frequencies and simplemma's lemmas are read on first
+    use, about a second of CPU per process. A server calls this before it forks its workers
+    (gunicorn's, Celery's prefork pool), so they inherit the data instead of each loading it
+    during its first claim, on a machine busy serving others."""
+    from app.ingest.matching import blocking_keys
+
+    blocking_keys("Forty schools in the region were rebuilt after the floods of 2003.")

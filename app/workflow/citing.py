@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.archive.urls import host_of, normalise_url
@@ -26,24 +28,42 @@ from app.workflow.quoting import check_quote
 from app.workflow.state import recompute_state
 from config import settings
 
+T = TypeVar("T")
 
-def get_or_create_source(session: Session, url: str) -> Source:
-    """The source for ``url`` (normalised); safe when two requests cite it at once."""
+
+def insert_new(session: Session, model: type[T], values: dict[str, Any], *keys: str) -> T | None:
+    """Insert a row unless one with the same unique ``keys`` exists: the new object, or None.
+
+    One statement (``INSERT ... ON CONFLICT DO NOTHING RETURNING``), where a savepoint around a
+    plain INSERT cost three round trips to Postgres. A row another transaction is inserting at
+    the same instant is waited for (Postgres) or cannot exist (SQLite's write lock), so when
+    this returns None the row is there to read.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+    ).returning(model)
+    return session.scalars(statement, execution_options={"populate_existing": True}).first()
+
+
+def get_or_create_source(session: Session, url: str) -> tuple[Source, bool]:
+    """The source for ``url`` (normalised), and whether this call created it; safe when two
+    requests cite it at once."""
     normalised = normalise_url(url)
     if len(normalised) > MAX_URL:
         raise ValueError(f"it is longer than {MAX_URL} characters once normalised")
     source = session.scalar(select(Source).where(Source.url == normalised))
     if source is not None:
-        return source
+        return source, False
     host = host_of(normalised)
-    try:
-        with session.begin_nested():
-            source = Source(url=normalised, host=host, publisher=publisher_of(host))
-            session.add(source)
-    except IntegrityError:  # another transaction created it first
-        source = session.scalar(select(Source).where(Source.url == normalised))
-        assert source is not None
-    return source
+    values = {"url": normalised, "host": host, "publisher": publisher_of(host)}
+    created = insert_new(session, Source, values, "url")
+    if created is not None:
+        return created, True
+    source = session.scalar(select(Source).where(Source.url == normalised))
+    assert source is not None  # another transaction created it first
+    return source, False
 
 
 def latest_capture(session: Session, source: Source, *statuses: CaptureStatus) -> Capture | None:
@@ -53,19 +73,21 @@ def latest_capture(session: Session, source: Source, *statuses: CaptureStatus) -
     return session.scalar(query.order_by(Capture.id.desc()).limit(1))
 
 
-def ensure_capture(session: Session, source: Source) -> tuple[Capture, bool]:
+def ensure_capture(session: Session, source: Source, *, new: bool = False) -> tuple[Capture, bool]:
     """A capture that is or will be archiving ``source``; True when a new one was queued.
 
     An archive younger than ARCHIVE_REUSE_SECONDS is reused; a capture already under way is
     joined; otherwise a new pending capture is created and its task queued after commit.
+    ``new``: the source was created in this transaction, so it has no capture to look for.
     """
-    reuse = timedelta(seconds=settings().ARCHIVE_REUSE_SECONDS)
-    archived = latest_capture(session, source, CaptureStatus.ARCHIVED)
-    if archived is not None and archived.fetched_at and archived.fetched_at > utcnow() - reuse:
-        return archived, False
-    in_flight = latest_capture(session, source, CaptureStatus.PENDING, CaptureStatus.FETCHING)
-    if in_flight is not None:
-        return in_flight, False
+    if not new:
+        reuse = timedelta(seconds=settings().ARCHIVE_REUSE_SECONDS)
+        archived = latest_capture(session, source, CaptureStatus.ARCHIVED)
+        if archived is not None and archived.fetched_at and archived.fetched_at > utcnow() - reuse:
+            return archived, False
+        in_flight = latest_capture(session, source, CaptureStatus.PENDING, CaptureStatus.FETCHING)
+        if in_flight is not None:
+            return in_flight, False
     capture = Capture(source=source, status=CaptureStatus.PENDING)
     session.add(capture)
     session.flush()
@@ -114,30 +136,37 @@ def cite(
     if actor is not None:
         ensure_may_write(session, claim, actor, action="cite sources for", as_editor=as_editor)
     try:
-        source = get_or_create_source(session, url)
+        source, new_source = get_or_create_source(session, url)
     except ValueError as exc:
         raise Invalid(f"url: {exc}", field="url") from None
+    # The unique (claim, source, stance) constraint settles a race: one of two requests
+    # citing the same source at once inserts the item, the other finds it.
+    values = {
+        "claim_id": claim.id,
+        "source_id": source.id,
+        "stance": stance,
+        "quote": quote,
+        "added_by_id": actor.id if actor is not None else None,
+    }
+    added = insert_new(session, Evidence, values, "claim_id", "source_id", "stance")
+    if added is not None:
+        return _added(session, claim, added, source, actor, new_source=new_source)
     existing = _existing(session, claim, source, stance)
-    if existing is None:
-        try:
-            with session.begin_nested():  # the unique constraint settles a race
-                existing = Evidence(
-                    claim=claim, source=source, stance=stance, quote=quote, added_by=actor
-                )
-                session.add(existing)
-        except IntegrityError:
-            existing = _existing(session, claim, source, stance)
-            assert existing is not None
-        else:
-            return _added(session, claim, existing, source, actor)
+    assert existing is not None
     capture = latest_capture(session, source) or ensure_capture(session, source)[0]
     return Cited(existing, capture, created=False)
 
 
 def _added(
-    session: Session, claim: Claim, evidence: Evidence, source: Source, actor: User | None
+    session: Session,
+    claim: Claim,
+    evidence: Evidence,
+    source: Source,
+    actor: User | None,
+    *,
+    new_source: bool,
 ) -> Cited:
-    capture, queued = ensure_capture(session, source)
+    capture, queued = ensure_capture(session, source, new=new_source)
     events.record(
         session,
         claim,

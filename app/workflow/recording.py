@@ -149,10 +149,14 @@ def _archived(
     else:
         source.health = SourceHealth.LIVE
         source.last_checked_at = utcnow()
-        _record_on_claims(session, claims, "capture_archived", **detail)
         for evidence in items:
             if evidence.quote is not None and evidence.quote_capture_id is None:
                 check_quote(evidence, capture)
+        # Written before the first event locks a claim (events.record): every worker recording
+        # a source of one claim waits on that lock, so it is held only for the claim's own
+        # writes (its events and state), not for the capture's, the source's and the quotes'.
+        session.flush()
+        _record_on_claims(session, claims, "capture_archived", **detail)
     for claim in claims:
         recompute_state(session, claim, cause=f"capture {capture.id} archived")
     return Outcome("archived")

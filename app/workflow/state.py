@@ -4,7 +4,7 @@ captures calls ``recompute_state``, and every change of state is an event."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, aliased, contains_eager, load_only
 
 from app.models import Capture, CaptureStatus, Claim, Evidence, User
 from app.workflow import events
@@ -17,20 +17,31 @@ from config import settings
 def evidence_facts(session: Session, claim: Claim) -> list[tuple[Evidence, EvidenceFacts]]:
     """The claim's evidence, oldest first, each with the facts the lifecycle rule reads."""
     # One query, read from the database rather than from ``claim.evidence``, which a caller
-    # that inserted Evidence rows by id would have left stale.
+    # that inserted Evidence rows by id would have left stale; with each source's newest
+    # capture (what says why a source does not count yet), only the columns that say it.
     archived = (
         select(Capture.id)
         .where(Capture.source_id == Evidence.source_id, Capture.status == CaptureStatus.ARCHIVED)
         .exists()
     )
+    latest = aliased(Capture)
+    newest = (
+        select(func.max(Capture.id))
+        .where(Capture.source_id == Evidence.source_id)
+        .correlate(Evidence)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(Evidence, archived)
+        select(Evidence, archived, latest)
         .join(Evidence.source)
-        .options(contains_eager(Evidence.source))
+        .outerjoin(latest, latest.id == newest)
+        .options(
+            contains_eager(Evidence.source),
+            load_only(latest.status, latest.error_reason, latest.next_attempt_at),
+        )
         .where(Evidence.claim_id == claim.id)
         .order_by(Evidence.id)
     ).all()
-    waiting = latest_captures(session, {e.source_id for e, is_archived in rows if not is_archived})
     deadline = settings().FETCH_DEADLINE
     return [
         (
@@ -43,10 +54,10 @@ def evidence_facts(session: Session, claim: Claim) -> list[tuple[Evidence, Evide
                 quote_found=e.quote_found,
                 not_archived_because=None
                 if is_archived
-                else capture_reason(waiting.get(e.source_id), deadline=deadline),
+                else capture_reason(newest_capture, deadline=deadline),
             ),
         )
-        for e, is_archived in rows
+        for e, is_archived, newest_capture in rows
     ]
 
 

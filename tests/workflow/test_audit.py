@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from app.cli import main
 from app.db import get_db
 from app.models import Claim, Event, Evidence, Role
+from app.workflow import events
 from app.workflow.audit import hash_of, verify_chains
 from tests.conftest import Users
 from tests.support.desk import Desk
@@ -45,6 +46,32 @@ def test_each_event_is_chained_to_the_one_before(desk: Desk, users: Users) -> No
         assert after.prev_hash == before.hash
     assert all(hash_of(e) == e.hash for e in events)
     assert verify_chains(desk.db) == (desk.db.scalar(select(func.count(Event.id))), None)
+
+
+def test_events_of_one_transaction_follow_each_other_and_a_rolled_back_one_is_forgotten(
+    desk: Desk, users: Users
+) -> None:
+    """A transaction reads a claim's chain head once; its later events follow from the last
+    one it wrote, and an event taken back with its savepoint leaves no gap or fork."""
+    _, editor = users.make(Role.EDITOR)
+    claim = desk.db.get(Claim, desk.create_claim(editor)["id"])
+    assert claim is not None
+    s = desk.db
+    with s.begin_nested():
+        events.record(s, claim, "note_added", after={"n": 1})
+        events.record(s, claim, "note_added", after={"n": 2})
+    savepoint = s.begin_nested()
+    events.record(s, claim, "note_added", after={"n": "taken back"})
+    savepoint.rollback()
+    with s.begin_nested():
+        events.record(s, claim, "note_added", after={"n": 3})
+        events.record(s, claim, "note_added", after={"n": 4})
+    trail = list(s.scalars(select(Event).where(Event.claim_id == claim.id).order_by(Event.seq)))
+    assert [e.after for e in trail[-4:]] == [{"n": n} for n in (1, 2, 3, 4)]
+    assert [e.seq for e in trail] == list(range(1, len(trail) + 1))
+    for before, after in itertools.pairwise(trail):
+        assert after.prev_hash == before.hash
+    assert all(hash_of(e) == e.hash for e in trail)
 
 
 @pytest.mark.parametrize(
