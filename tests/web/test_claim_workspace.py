@@ -198,17 +198,7 @@ def test_a_fact_checker_never_sees_review_buttons(
 ) -> None:
     proposer, _ = browser.users.make(Role.FACT_CHECKER)
     claim = facts.corroborated()
-    db.add(
-        Verdict(
-            claim=claim,
-            rating="true",
-            rationale="r",
-            status=VerdictStatus.PROPOSED,
-            proposed_by_id=proposer.id,
-            claim_state=claim.state,
-        )
-    )
-    db.flush()
+    facts.proposal(claim, proposer)
     browser.sign_in(Role.FACT_CHECKER)
     page = browser.page(f"/claims/{claim.id}")
     assert "Approve" not in page.buttons() and "Reject" not in page.buttons()
@@ -218,17 +208,7 @@ def test_a_fact_checker_never_sees_review_buttons(
 def test_reject_needs_a_note(browser: Browser, facts: Facts, db: Session) -> None:
     proposer, _ = browser.users.make(Role.FACT_CHECKER)
     claim = facts.corroborated()
-    db.add(
-        Verdict(
-            claim=claim,
-            rating="true",
-            rationale="r",
-            status=VerdictStatus.PROPOSED,
-            proposed_by_id=proposer.id,
-            claim_state=claim.state,
-        )
-    )
-    db.flush()
+    facts.proposal(claim, proposer)
     browser.sign_in(Role.EDITOR)
     resp = browser.post(
         f"/claims/{claim.id}/verdict/reject", {"version": str(claim.version), "note": " "}

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
 from app.exports import service
-from app.models import Claim, ExportedClaim, ExportRun, Role, Verdict, VerdictStatus
+from app.models import Claim, ExportedClaim, ExportRun, Role
 from tests.web.conftest import Browser, Facts
 
 
@@ -20,19 +19,7 @@ def _verified(db: Session, facts: Facts, browser: Browser, text: str) -> int:
     checker, _ = browser.users.make(Role.FACT_CHECKER)
     editor, _ = browser.users.make(Role.EDITOR)
     claim = facts.corroborated(text)
-    db.add(
-        Verdict(
-            claim=claim,
-            rating="mostly-true",
-            rationale="Two publishers agree.",
-            status=VerdictStatus.APPROVED,
-            proposed_by_id=checker.id,
-            reviewed_by_id=editor.id,
-            reviewed_at=utcnow(),
-            claim_state=claim.state,
-        )
-    )
-    db.flush()
+    facts.published(claim, checker, editor)
     return claim.id
 
 

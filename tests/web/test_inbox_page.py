@@ -6,23 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.models import Claim, Role, Stance, User, Verdict, VerdictStatus
+from app.models import Role, Stance, Verdict, VerdictStatus
 from tests.web.conftest import Browser, Facts
-
-
-def _propose(db: Session, claim: Claim, by: User, **kw: object) -> Verdict:
-    verdict = Verdict(
-        claim=claim,
-        rating="true",
-        rationale="Both sources agree.",
-        status=VerdictStatus.PROPOSED,
-        proposed_by_id=by.id,
-        claim_state=claim.state,
-        **kw,
-    )
-    db.add(verdict)
-    db.flush()
-    return verdict
 
 
 def test_editor_sees_what_awaits_with_the_evidence_summary(
@@ -31,9 +16,9 @@ def test_editor_sees_what_awaits_with_the_evidence_summary(
     checker, _ = browser.users.make(Role.FACT_CHECKER)
     editor = browser.sign_in(Role.EDITOR)
     theirs = facts.corroborated("The council said 12 parks opened in 2025.")
-    _propose(db, theirs, checker)
+    facts.proposal(theirs, checker)
     own = facts.corroborated("The port said 20 ships docked in 2025.")
-    _propose(db, own, editor)
+    facts.proposal(own, editor)
     page = browser.page("/inbox")
     item = page.ids[f"review-{theirs.id}"].text
     assert "corroborated: supported by 2 distinct publishers" in item
@@ -51,7 +36,7 @@ def test_approve_from_the_inbox(browser: Browser, facts: Facts, db: Session) -> 
     checker, _ = browser.users.make(Role.FACT_CHECKER)
     browser.sign_in(Role.EDITOR)
     claim = facts.corroborated()
-    _propose(db, claim, checker)
+    facts.proposal(claim, checker)
     resp = browser.post(
         f"/claims/{claim.id}/verdict/approve", {"version": str(claim.version), "back": "inbox"}
     )
@@ -65,7 +50,7 @@ def test_refusals_are_shown_beside_the_item(browser: Browser, facts: Facts, db: 
     checker, _ = browser.users.make(Role.FACT_CHECKER)
     browser.sign_in(Role.EDITOR)
     claim = facts.corroborated()
-    _propose(db, claim, checker)
+    facts.proposal(claim, checker)
     resp = browser.post(
         f"/claims/{claim.id}/verdict/reject", {"version": str(claim.version), "back": "inbox"}
     )
@@ -81,7 +66,7 @@ def test_moved_state_is_flagged(browser: Browser, facts: Facts, db: Session) -> 
     checker, _ = browser.users.make(Role.FACT_CHECKER)
     browser.sign_in(Role.EDITOR)
     claim = facts.corroborated()
-    _propose(db, claim, checker)
+    facts.proposal(claim, checker)
     facts.cite(claim, "gamma.example", stance=Stance.REFUTES)
     assert "approval would be refused" in browser.page("/inbox").html
 
@@ -91,7 +76,7 @@ def test_stale_verdicts_and_corrections(browser: Browser, facts: Facts, db: Sess
     other_editor, _ = browser.users.make(Role.EDITOR)
     browser.sign_in(Role.EDITOR)
     stale = facts.corroborated("The minister said 40 schools were rebuilt.")
-    approved = _propose(db, stale, checker)
+    approved = facts.proposal(stale, checker)
     approved.status, approved.reviewed_by_id, approved.reviewed_at = (
         VerdictStatus.APPROVED,
         other_editor.id,
@@ -99,9 +84,9 @@ def test_stale_verdicts_and_corrections(browser: Browser, facts: Facts, db: Sess
     )
     approved.stale, approved.stale_reason = True, "a cited source changed since it was archived"
     fixed = facts.corroborated("The port said 20 ships docked in 2025.")
-    first = _propose(db, fixed, checker)
+    first = facts.proposal(fixed, checker)
     first.status = VerdictStatus.APPROVED
-    _propose(db, fixed, other_editor, corrects_id=first.id)
+    facts.proposal(fixed, other_editor, corrects_id=first.id)
     page = browser.page("/inbox")
     assert "a cited source changed since it was archived" in page.html
     corrections = page.html.split("Corrections awaiting a second editor")[1].split(
@@ -116,9 +101,9 @@ def test_fact_checker_sees_their_own_proposals_and_rejections(
     me = browser.sign_in(Role.FACT_CHECKER)
     editor, _ = browser.users.make(Role.EDITOR)
     pending = facts.corroborated("The council said 12 parks opened in 2025.")
-    _propose(db, pending, me)
+    facts.proposal(pending, me)
     rejected_claim = facts.corroborated("The port said 20 ships docked in 2025.")
-    rejected = _propose(db, rejected_claim, me)
+    rejected = facts.proposal(rejected_claim, me)
     rejected.status, rejected.reviewed_by_id = VerdictStatus.REJECTED, editor.id
     rejected.reviewed_at, rejected.review_note = utcnow(), "Only one source is independent."
     db.flush()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import Invalid
-from app.models import CaptureStatus, ClaimState, Role, Verdict, VerdictStatus
+from app.models import CaptureStatus, ClaimState, Role
 from app.workflow import queue
 from app.workflow.listing import QueueFilters, queue_page
 from tests.conftest import Users
@@ -55,30 +55,10 @@ def test_filters(app: Flask, db: Session, users: Users, facts: Facts) -> None:
     sourced = facts.claim("The mayor said 3 bridges were repaired.")
     facts.cite(sourced, "gamma.example", status=CaptureStatus.ARCHIVED)
     proposed = facts.corroborated("The council said 12 parks opened in 2025.")
-    db.add(
-        Verdict(
-            claim=proposed,
-            rating="true",
-            rationale="r",
-            status=VerdictStatus.PROPOSED,
-            proposed_by_id=me.id,
-            claim_state=proposed.state,
-        )
-    )
+    facts.proposal(proposed, me)
     stale = facts.corroborated("The minister said 40 schools were rebuilt.")
-    db.add(
-        Verdict(
-            claim=stale,
-            rating="true",
-            rationale="r",
-            status=VerdictStatus.APPROVED,
-            proposed_by_id=me.id,
-            reviewed_by_id=editor.id,
-            claim_state=stale.state,
-            stale=True,
-            stale_reason="source drifted",
-        )
-    )
+    drifted = facts.published(stale, me, editor, rating="true")
+    drifted.stale, drifted.stale_reason = True, "source drifted"
     db.flush()
 
     def ids(**kw: object) -> set[int]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.models import Claim, Event, Role, Verdict, VerdictStatus
+from app.models import Claim, Event, Role
 from tests.web.conftest import Browser, Facts
 from tests.web.html import Page
 
@@ -133,31 +133,9 @@ def test_bulk_export_of_the_selection(browser: Browser, facts: Facts, db: Sessio
     checker = browser.sign_in()
     editor, _ = browser.users.make(Role.EDITOR)
     verified = facts.corroborated("The council said 12 parks opened in 2025.")
-    db.add(
-        Verdict(
-            claim=verified,
-            rating="true",
-            rationale="Two sources.",
-            status=VerdictStatus.APPROVED,
-            proposed_by_id=checker.id,
-            reviewed_by_id=editor.id,
-            reviewed_at=utcnow(),
-            claim_state=verified.state,
-        )
-    )
+    facts.published(verified, checker, editor, rating="true")
     other_verified = facts.corroborated("The port said 20 ships docked in 2025.")
-    db.add(
-        Verdict(
-            claim=other_verified,
-            rating="false",
-            rationale="No.",
-            status=VerdictStatus.APPROVED,
-            proposed_by_id=checker.id,
-            reviewed_by_id=editor.id,
-            reviewed_at=utcnow(),
-            claim_state=other_verified.state,
-        )
-    )
+    facts.published(other_verified, checker, editor, rating="false")
     open_claim = facts.claim()
     db.flush()
     resp = browser.post(
