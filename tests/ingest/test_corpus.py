@@ -190,6 +190,20 @@ def test_rejects_a_claim_overlapping_noise(copy: Path) -> None:
         load("dev", copy)
 
 
+def _first(copy: Path, half: str) -> dict[str, Any]:
+    """The first article of ``half`` in the copied corpus, as its articles.json holds it."""
+    articles: list[dict[str, Any]] = json.loads(
+        (copy / half / "articles.json").read_text(encoding="utf-8")
+    )
+    return articles[0]
+
+
+def _file_elsewhere(copy: Path, article: dict[str, Any], source: str, target: str) -> None:
+    """File ``article`` (its text too) in the ``target`` half as well."""
+    shutil.copy(copy / source / article["file"], copy / target / article["file"])
+    _edit(copy / target / "articles.json", lambda d: d.append(article))
+
+
 def test_rejects_a_pair_with_an_unlabelled_side(copy: Path) -> None:
     _edit(copy / "dev" / "pairs.json", lambda d: d[0]["a"].__setitem__(1, "Unlabelled."))
     with pytest.raises(CorpusError, match="no labelled claim"):
@@ -197,7 +211,7 @@ def test_rejects_a_pair_with_an_unlabelled_side(copy: Path) -> None:
 
 
 def test_rejects_a_pair_across_halves(copy: Path) -> None:
-    other = json.loads((copy / "heldout" / "articles.json").read_text(encoding="utf-8"))[0]
+    other = _first(copy, "heldout")
     side = [other["id"], other["claims"][0]["text"]]
     _edit(copy / "dev" / "pairs.json", lambda d: d[0].update(b=side))
     with pytest.raises(CorpusError, match="other half"):
@@ -211,9 +225,7 @@ def test_rejects_a_duplicate_article_id(copy: Path) -> None:
 
 
 def test_rejects_an_article_filed_in_the_wrong_half(copy: Path) -> None:
-    moved = json.loads((copy / "heldout" / "articles.json").read_text(encoding="utf-8"))[0]
-    shutil.copy(copy / "heldout" / moved["file"], copy / "dev" / moved["file"])
-    _edit(copy / "dev" / "articles.json", lambda d: d.append(moved))
+    _file_elsewhere(copy, _first(copy, "heldout"), "heldout", "dev")
     with pytest.raises(CorpusError, match="belongs to 'heldout'"):
         load("dev", copy)
 
@@ -229,24 +241,19 @@ def test_rejects_unknown_kinds_and_relations(copy: Path) -> None:
 
 
 def test_rejects_a_fresh_topic_filed_in_a_split_half(copy: Path) -> None:
-    moved = json.loads((copy / "heldout2" / "articles.json").read_text(encoding="utf-8"))[0]
-    shutil.copy(copy / "heldout2" / moved["file"], copy / "dev" / moved["file"])
-    _edit(copy / "dev" / "articles.json", lambda d: d.append(moved))
+    _file_elsewhere(copy, _first(copy, "heldout2"), "heldout2", "dev")
     with pytest.raises(CorpusError, match="also filed in dev or heldout"):
         load("dev", copy)
 
 
 def test_rejects_a_split_topic_filed_in_a_fresh_half(copy: Path) -> None:
-    moved = json.loads((copy / "dev" / "articles.json").read_text(encoding="utf-8"))[0]
-    moved = {**moved, "id": "moved-copy"}
-    shutil.copy(copy / "dev" / moved["file"], copy / "heldout2" / moved["file"])
-    _edit(copy / "heldout2" / "articles.json", lambda d: d.append(moved))
+    _file_elsewhere(copy, {**_first(copy, "dev"), "id": "moved-copy"}, "dev", "heldout2")
     with pytest.raises(CorpusError, match="also filed in dev or heldout"):
         load("heldout2", copy)
 
 
 def test_rejects_a_pair_from_a_fresh_half_to_another(copy: Path) -> None:
-    other = json.loads((copy / "heldout" / "articles.json").read_text(encoding="utf-8"))[0]
+    other = _first(copy, "heldout")
     side = [other["id"], other["claims"][0]["text"]]
     _edit(copy / "heldout2" / "pairs.json", lambda d: d[0].update(b=side))
     with pytest.raises(CorpusError, match="other half"):
@@ -254,7 +261,7 @@ def test_rejects_a_pair_from_a_fresh_half_to_another(copy: Path) -> None:
 
 
 def test_rejects_an_id_used_in_another_half(copy: Path) -> None:
-    taken = json.loads((copy / "dev" / "articles.json").read_text(encoding="utf-8"))[0]["id"]
+    taken = _first(copy, "dev")["id"]
     _edit(copy / "heldout2" / "articles.json", lambda d: d[0].update(id=taken))
     with pytest.raises(CorpusError, match="used in another half"):
         load("heldout2", copy)
